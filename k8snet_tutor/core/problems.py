@@ -6,7 +6,8 @@ Nothing in the core raises for bad input; it returns problems, and the shells pr
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from typing import Literal
 
 Severity = Literal["error", "warning", "note"]
@@ -38,7 +39,7 @@ class Problem:
     obj: str | None = None  # "NetworkPolicy shop/deny-all"
     field: str | None = None  # "spec.ingress[0].from[1]"
     hint: str | None = None
-    code: str = field(default="", compare=False)  # short stable id, e.g. "yaml-syntax"
+    code: str = dataclasses.field(default="", compare=False)  # short stable id, e.g. "yaml-syntax"
 
     @property
     def location(self) -> str:

@@ -1,0 +1,225 @@
+"""The connectivity matrix: nodes (pods or workloads, external peers) and their connections,
+and the ways to print it (text, json, csv, md, dot, connlist).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from k8snet_tutor.core.cluster import Pod
+from k8snet_tutor.core.evaluate import Evaluator, External
+from k8snet_tutor.core.ports import ALL, ConnectionSet, PortProbe
+
+Granularity = Literal["pod", "workload"]
+
+
+@dataclass(frozen=True)
+class Node:
+    """A row/column of the matrix: a pod (or workload) or an external address range."""
+
+    id: str  # "ns/name" for pods, "ns/name[Kind]" for workloads, "a.b.c.d-e.f.g.h" for externals
+    label: str  # how connlist prints it
+    namespace: str | None
+    pod: Pod | None = None
+    external: External | None = None
+
+    @property
+    def is_external(self) -> bool:
+        return self.external is not None
+
+
+@dataclass
+class Matrix:
+    """All allowed connections among the nodes of a cluster."""
+
+    evaluator: Evaluator
+    granularity: Granularity = "pod"
+    nodes: list[Node] = field(default_factory=list)
+    sources_ext: list[Node] = field(default_factory=list)
+    destinations_ext: list[Node] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, evaluator: Evaluator, granularity: Granularity = "pod") -> Matrix:
+        m = cls(evaluator, granularity)
+        seen: set[str] = set()
+        for pod in evaluator.pods:
+            if granularity == "workload":
+                nid = pod.workload_id
+                label = nid
+            else:
+                nid = pod.id
+                label = pod.workload_id if pod.owner_name is None else f"{pod.id}"
+                label = nid
+            if nid in seen:
+                continue
+            seen.add(nid)
+            m.nodes.append(Node(nid, label, pod.namespace, pod=pod))
+        m.nodes.sort(key=lambda n: n.id)
+        m.sources_ext = [
+            Node(e.id, e.label, None, external=e) for e in evaluator.external_sources
+        ]
+        m.destinations_ext = [
+            Node(e.id, e.label, None, external=e) for e in evaluator.external_destinations
+        ]
+        return m
+
+    def connections(self, src: Node, dst: Node) -> ConnectionSet:
+        ev = self.evaluator
+        if src.pod is not None and dst.pod is not None:
+            if src.id == dst.id and self.granularity == "workload":
+                return ev.connections(src.pod, dst.pod) if src.pod.replicas > 1 else ALL
+            return ev.connections(src.pod, dst.pod)
+        if src.external is not None and dst.pod is not None:
+            return ev.connections_from_external(src.external, dst.pod)
+        if src.pod is not None and dst.external is not None:
+            return ev.connections_to_external(src.pod, dst.external)
+        return ConnectionSet.NONE
+
+    def pairs(self, *, include_self: bool = False) -> Iterator[tuple[Node, Node, ConnectionSet]]:
+        """Every (source, destination, connections) with something allowed, in connlist order."""
+        ev = self.evaluator
+        if self.granularity == "pod" or True:
+            matrix = ev.class_matrix()
+            conns = ev.conns
+            node_class = [ev.class_of[ev.pod_index(n.pod.id) or 0] if n.pod else -1 for n in self.nodes]
+        for i, src in enumerate(self.nodes):
+            for j, dst in enumerate(self.nodes):
+                if i == j:
+                    if include_self:
+                        yield src, dst, ALL
+                    continue
+                assert src.pod is not None and dst.pod is not None
+                conn = conns[matrix[node_class[i]][node_class[j]]]
+                if conn:
+                    yield src, dst, conn
+        for ext in self.sources_ext:
+            for dst in self.nodes:
+                conn = self.connections(ext, dst)
+                if conn:
+                    yield ext, dst, conn
+        for src in self.nodes:
+            for ext in self.destinations_ext:
+                conn = self.connections(src, ext)
+                if conn:
+                    yield src, ext, conn
+
+
+def connlist_lines(
+    matrix: Matrix, focus: str | None = None, focus_direction: str | None = None
+) -> list[str]:
+    """The netpol-analyzer `list` text output: `src => dst : conns`, sorted bytewise."""
+
+    def matches(node: Node) -> bool:
+        if focus is None:
+            return True
+        if node.pod is None:
+            return False
+        name = node.label.split("[")[0]
+        return focus in (name, name.split("/", 1)[1])
+
+    lines = []
+    for src, dst, conn in matrix.pairs():
+        if focus is not None:
+            if focus_direction == "egress":
+                if not matches(src):
+                    continue
+            elif focus_direction == "ingress":
+                if not matches(dst):
+                    continue
+            elif not (matches(src) or matches(dst)):
+                continue
+        lines.append(f"{src.label} => {dst.label} : {conn}")
+    lines.sort(key=lambda s: s.encode())
+    return lines
+
+
+def to_connlist(matrix: Matrix, focus: str | None = None, focus_direction: str | None = None) -> str:
+    lines = connlist_lines(matrix, focus, focus_direction)
+    return "".join(line + "\n" for line in lines)
+
+
+def all_nodes(matrix: Matrix) -> list[Node]:
+    return matrix.nodes
+
+
+def cell_text(conn: ConnectionSet, probe: PortProbe | None) -> str:
+    if probe is None:
+        return str(conn)
+    return "allowed" if probe_allowed(conn, probe) else "denied"
+
+
+def probe_allowed(conn: ConnectionSet, probe: PortProbe) -> bool:
+    if isinstance(probe.port, int):
+        return conn.allows(probe.port, probe.protocol)
+    return False
+
+
+def to_json(matrix: Matrix, probes: Sequence[PortProbe] = ()) -> str:
+    nodes = matrix.nodes
+    out: dict[str, object] = {"nodes": [n.id for n in nodes]}
+    connections: list[dict[str, object]] = []
+    for src in nodes:
+        for dst in nodes:
+            conn = matrix.connections(src, dst) if src.id != dst.id else ALL
+            if probes:
+                for probe in probes:
+                    connections.append(
+                        {
+                            "from": src.id,
+                            "to": dst.id,
+                            "port": str(probe),
+                            "allowed": _probe_on_pod(conn, probe, dst.pod),
+                        }
+                    )
+            else:
+                connections.append({"from": src.id, "to": dst.id, "conns": str(conn)})
+    out["connections"] = connections
+    return json.dumps(out, indent=2)
+
+
+def _probe_on_pod(conn: ConnectionSet, probe: PortProbe, dst: Pod | None) -> bool:
+    if isinstance(probe.port, str):
+        if dst is None:
+            return False
+        cp = dst.named_port(probe.port, probe.protocol)
+        return cp is not None and conn.allows(cp.port, probe.protocol)
+    return conn.allows(probe.port, probe.protocol)
+
+
+def table(matrix: Matrix, probe: PortProbe | None) -> tuple[list[str], list[list[str]]]:
+    """Header ids and rows of cell strings ("allowed"/"denied" with a probe, else conns)."""
+    ids = [n.id for n in matrix.nodes]
+    rows = []
+    for src in matrix.nodes:
+        row = [src.id]
+        for dst in matrix.nodes:
+            conn = matrix.connections(src, dst) if src.id != dst.id else ALL
+            if probe is None:
+                row.append(str(conn))
+            else:
+                row.append("allowed" if _probe_on_pod(conn, probe, dst.pod) else "denied")
+        rows.append(row)
+    return ids, rows
+
+
+def to_csv(matrix: Matrix, probe: PortProbe | None = None) -> str:
+    ids, rows = table(matrix, probe)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["from \\ to", *ids])
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def to_markdown(matrix: Matrix, probe: PortProbe | None = None) -> str:
+    ids, rows = table(matrix, probe)
+    mark = {"allowed": "✓", "denied": "✗"}
+    lines = ["| from \\ to | " + " | ".join(ids) + " |", "|---" * (len(ids) + 1) + "|"]
+    for row in rows:
+        lines.append("| " + " | ".join([row[0], *(mark.get(c, c) for c in row[1:])]) + " |")
+    return "\n".join(lines) + "\n"
