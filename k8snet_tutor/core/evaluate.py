@@ -454,9 +454,13 @@ class Evaluator:
         return list(self.in_policies[c]), list(self.eg_policies[c])
 
     def external_for_address(self, text: str, *, as_source: bool) -> External:
-        value = address_value(text.split("/")[0])
-        pieces = self.external_sources if as_source else self.external_destinations
-        for piece in pieces:
-            if piece.lo <= value <= piece.hi:
-                return piece
+        """The external peer for an address or CIDR typed by a user.
+
+        A single address is always wholly inside or outside every ipBlock (the split cuts at
+        every block boundary), so it can stand alone; a CIDR is kept as its whole range.
+        """
+        if "/" in text:
+            lo, hi = IPSet.from_address(text).ranges[0]
+            return External(lo, hi)
+        value = address_value(text)
         return External(value, value)

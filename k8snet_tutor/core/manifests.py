@@ -69,7 +69,6 @@ MAX_ALIAS_USES = 100_000
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 
 _Loader: Any = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
-_USING_LIBYAML = _Loader is not yaml.SafeLoader
 
 # Positions are packed into one int: line (0-based) << 32 | column (0-based).
 _SHIFT = 32
@@ -81,8 +80,7 @@ _MAP, _SEQ, _BINARY, _MERGE = (_TAG + t for t in ("map", "seq", "binary", "merge
 _SCALAR_TAGS = frozenset({_STR, _INT, _FLOAT, _BOOL, _NULL, _BINARY})
 
 _ONLY_PLAIN = (
-    "only plain YAML is read (mappings, lists, strings, numbers, booleans, null); "
-    "remove the tag"
+    "only plain YAML is read (mappings, lists, strings, numbers, booleans, null); remove the tag"
 )
 
 
@@ -110,7 +108,9 @@ class Document:
         self._positions = positions
 
     def __repr__(self) -> str:
-        return f"Document(source={self.source!r}, index={self.index}, data={_describe(self.data)!r})"
+        return (
+            f"Document(source={self.source!r}, index={self.index}, data={_describe(self.data)!r})"
+        )
 
     def position(self, path: FieldPath = ()) -> tuple[int, int] | None:
         """1-based (line, column) of `path`, or of its deepest existing ancestor."""
@@ -211,7 +211,9 @@ _IMPLICIT: dict[str, list[tuple[re.Pattern[str], Callable[[str], Any]]]] = {
 }
 
 
-def _resolve_plain(value: str, candidates: list[tuple[re.Pattern[str], Callable[[str], Any]]]) -> Any:
+def _resolve_plain(
+    value: str, candidates: list[tuple[re.Pattern[str], Callable[[str], Any]]]
+) -> Any:
     for regexp, construct in candidates:
         if regexp.match(value):
             return construct(value)
@@ -307,10 +309,17 @@ class _Parser:
         nodes = 0
         aliases = 0
         implicit_table = _IMPLICIT
+        cache: dict[str, Any] = {}  # plain scalar text -> resolved value (only resolver candidates)
+        cache_get = cache.get
         shift = _SHIFT
         max_depth = MAX_DEPTH
         # Local names for the event classes (faster than module globals in the hot loop).
-        scalar_t, map_t, seq_t, alias_t = ScalarEvent, MappingStartEvent, SequenceStartEvent, AliasEvent
+        scalar_t, map_t, seq_t, alias_t = (
+            ScalarEvent,
+            MappingStartEvent,
+            SequenceStartEvent,
+            AliasEvent,
+        )
         map_end_t, seq_end_t = MappingEndEvent, SequenceEndEvent
         nokey, inseq, mergekey = _NOKEY, _INSEQ, _MERGEKEY
         v: Any
@@ -336,7 +345,14 @@ class _Parser:
                 if tag is None or tag == "!":
                     if ev.implicit[0]:
                         candidates = implicit_table.get(value[:1])
-                        v = value if candidates is None else _resolve_plain(value, candidates)
+                        if candidates is None:
+                            v = value
+                        else:
+                            v = cache_get(value, nokey)
+                            if v is nokey:
+                                v = _resolve_plain(value, candidates)
+                                if len(cache) < 65536:
+                                    cache[value] = v
                     else:
                         v = value
                 else:
@@ -392,20 +408,20 @@ class _Parser:
                 continue
             elif t is alias_t:
                 m = ev.start_mark
-                target = anchors.get(ev.anchor, False)
+                if ev.anchor not in anchors:
+                    raise self._stop(
+                        "yaml-undefined-alias",
+                        f"the alias *{ev.anchor} has no matching anchor &{ev.anchor}",
+                        m,
+                        hint="an anchor must be defined earlier in the same document",
+                    )
+                target = anchors[ev.anchor]
                 if target is None:
                     raise self._stop(
                         "yaml-recursive-alias",
                         f"the alias *{ev.anchor} refers to a node that contains it",
                         m,
                         hint="recursive YAML structures cannot describe Kubernetes objects",
-                    )
-                if target is False:
-                    raise self._stop(
-                        "yaml-undefined-alias",
-                        f"the alias *{ev.anchor} has no matching anchor &{ev.anchor}",
-                        m,
-                        hint="an anchor must be defined earlier in the same document",
                     )
                 v, size = target
                 aliases += 1
@@ -536,11 +552,20 @@ class _Parser:
         items: list[Any] | None = None
         if isinstance(root, dict):
             kind = root.get("kind")
-            if isinstance(kind, str) and kind.endswith("List") and isinstance(root.get("items"), list):
+            if (
+                isinstance(kind, str)
+                and kind.endswith("List")
+                and isinstance(root.get("items"), list)
+            ):
                 items = root["items"]
         for path, pos, dkey in dup_warnings:
             obj, rel = _describe(root), path
-            if items is not None and len(path) >= 2 and path[0] == "items" and isinstance(path[1], int):
+            if (
+                items is not None
+                and len(path) >= 2
+                and path[0] == "items"
+                and isinstance(path[1], int)
+            ):
                 obj, rel = _describe(items[path[1]]), path[2:]
             self.problems.append(
                 Problem(
@@ -645,13 +670,13 @@ def _syntax_problem(exc: yaml.YAMLError, text: str, source: str) -> Problem:
         line, col = mark.line + 1, mark.column + 1
     elif isinstance(exc, yaml.reader.ReaderError):
         offset = exc.position
-        if _USING_LIBYAML:  # libyaml reports a byte offset into the UTF-8 encoding
+        if _Loader is not yaml.SafeLoader:  # libyaml reports a byte offset into UTF-8
             before = text.encode("utf-8", "replace")[:offset].decode("utf-8", "replace")
         else:
             before = text[:offset]
         line = len(_LINE_BREAK.findall(before)) + 1
         col = len(_LINE_BREAK.split(before)[-1]) + 1
-    where_ctx = f" (line {ctx_mark.line + 1})" if ctx_mark is not None else ""
+    where_ctx = f" on line {ctx_mark.line + 1}" if ctx_mark is not None else ""
     bad_line = _line_of(text, line - 1) if line is not None else ""
     indent = bad_line[: len(bad_line) - len(bad_line.lstrip(" \t"))]
     at_char = bad_line[col - 1 : col] if col is not None else ""
@@ -667,7 +692,7 @@ def _syntax_problem(exc: yaml.YAMLError, text: str, source: str) -> Problem:
         else:
             shown = at_char or "this character"
             message = f"{shown!r} cannot start a YAML value"
-            hint = "quote the value, e.g. key: \"@value\""
+            hint = 'quote the value, e.g. key: "@value"'
     elif "mapping values are not allowed" in problem_text:
         message = "a ':' appears where YAML does not expect a `key: value`"
         hint = (
@@ -682,7 +707,8 @@ def _syntax_problem(exc: yaml.YAMLError, text: str, source: str) -> Problem:
         message = f"a '{bracket}' opened{where_ctx} is not closed properly"
         hint = f"close it with '{']' if bracket == '[' else '}'}' and separate items with ','"
     elif "could not find expected ':'" in problem_text:
-        message = f"a line{where_ctx} is missing the ':' of a `key: value`"
+        which = f"line {ctx_mark.line + 1}" if ctx_mark is not None else "a line"
+        message = f"{which} has no ':' (expected `key: value`)"
         hint = "check for a missing ':' or a line that is indented wrongly"
     elif "block mapping" in context or "block collection" in context or "block end" in problem_text:
         message = f"unexpected indentation: {problem_text}"
@@ -843,7 +869,9 @@ def _read_stdin() -> tuple[list[Document], list[Problem]]:
             return _load_bytes(raw, source)
         text = stream.read(MAX_FILE_BYTES + 1) if stream is not None else ""
     except (OSError, ValueError) as exc:
-        return [], [Problem("error", f"cannot read standard input: {exc}", source, code="file-unreadable")]
+        return [], [
+            Problem("error", f"cannot read standard input: {exc}", source, code="file-unreadable")
+        ]
     if not isinstance(text, str):
         return _load_bytes(bytes(text), source)
     return load_text(text, source)

@@ -1,0 +1,77 @@
+"""Shared pieces of the headless commands: loading manifests, printing problems, colours."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from k8snet_tutor.core.cluster import Cluster, load_cluster
+from k8snet_tutor.core.evaluate import Evaluator
+from k8snet_tutor.core.problems import Problem
+
+EXIT_OK = 0
+EXIT_CHECK_FAILED = 1
+EXIT_INPUT = 2
+
+
+def add_input_arguments(parser: argparse.ArgumentParser, *, paths: bool = True) -> None:
+    if paths:
+        parser.add_argument(
+            "paths",
+            nargs="+",
+            metavar="PATH",
+            help="manifest files or folders (*.yaml, *.yml, *.json, recursively); '-' reads stdin",
+        )
+    parser.add_argument(
+        "--ipblocks",
+        choices=("pods", "external"),
+        default="pods",
+        help="whether ipBlocks also match pods by their status.podIP (pods, the default, as the "
+        "upstream e2e tests expect) or only addresses outside the cluster (external, as "
+        "netpol-analyzer and Cilium do)",
+    )
+    parser.add_argument(
+        "--external",
+        action="append",
+        default=[],
+        metavar="IP_OR_CIDR",
+        help="add an external address (or CIDR) as a peer; repeatable",
+    )
+
+
+def use_colour(stream: TextIO) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return stream.isatty()
+
+
+def print_problems(problems: Sequence[Problem], stream: TextIO | None = None) -> None:
+    out = stream or sys.stderr
+    colour = use_colour(out)
+    codes = {"error": "\033[31m", "warning": "\033[33m", "note": "\033[36m"}
+    for p in problems:
+        text = p.format()
+        if colour:
+            text = text.replace(f": {p.severity}:", f": {codes[p.severity]}{p.severity}\033[0m:", 1)
+        print(text, file=out)
+
+
+def load(args: argparse.Namespace) -> tuple[Cluster, Evaluator, int]:
+    """Load the cluster, print its problems, and return it with an evaluator and an exit code."""
+    cluster = load_cluster(args.paths)
+    print_problems(cluster.problems)
+    code = EXIT_INPUT if any(p.severity == "error" for p in cluster.problems) else EXIT_OK
+    evaluator = Evaluator(cluster, ipblocks=args.ipblocks, externals=args.external)
+    return cluster, evaluator, code
+
+
+def fail(message: str, hint: str | None = None) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    if hint:
+        print(f"  hint: {hint}", file=sys.stderr)
+    return EXIT_INPUT

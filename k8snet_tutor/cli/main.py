@@ -1,0 +1,84 @@
+"""The `k8snet-tutor` command: with no arguments it opens the tutor; subcommands run headless.
+
+Each subcommand lives in its own module in this package and exposes `add_arguments(parser)` and
+`run(args) -> int`. Modules are imported only when needed, and nothing here imports Textual,
+so `k8snet-tutor matrix ...` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from k8snet_tutor import __version__
+
+# name -> (module, one-line help). Order is the order `--help` shows.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "tutor": ("tutor", "open the interactive tutor (the default when no command is given)"),
+    "matrix": ("matrix", "print who can reach whom for a set of manifests"),
+    "explain": ("explain", "explain why one connection is allowed or denied"),
+    "reach": ("reach", "what a pod can reach in N hops (blast radius)"),
+    "diff": ("diff", "which connections changed between two versions of manifests"),
+    "lint": ("lint", "warnings about manifests: selectors that select nothing, DNS blocked, ..."),
+    "lessons": ("lessons", "list, show, check, lint or scaffold lessons"),
+    "progress": ("progress", "show, export or reset your lesson progress"),
+    "quiz": ("quiz", "take a self-assessment quiz with a score"),
+    "sandbox": ("sandbox", "open real manifests in the tutor's editor and live matrix"),
+    "serve": ("serve", "serve the tutor in a web browser (for workshops)"),
+    "report": ("report", "summarise quiz results files from a workshop room"),
+}
+
+EPILOG = """\
+examples:
+  k8snet-tutor                                  open the tutor on the built-in lessons
+  k8snet-tutor matrix manifests/ --port 80/TCP  allowed/denied table for port 80
+  k8snet-tutor matrix cluster.yaml --granularity workload --ipblocks external --format connlist
+  k8snet-tutor explain manifests/ --from shop/web --to shop/db --port 5432/TCP
+  kubectl get pods,svc,netpol,ns -A -o yaml | k8snet-tutor matrix -
+
+exit codes: 0 done, 1 a check failed, 2 some input could not be used (problems on stderr)
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="k8snet-tutor",
+        description="Learn and check Kubernetes networking: pods, Services, labels and "
+        "NetworkPolicy, evaluated in-process (no cluster needed).",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"k8snet-tutor {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module_name, help_text) in COMMANDS.items():
+        module = importlib.import_module(f"k8snet_tutor.cli.{module_name}")
+        doc = (module.__doc__ or help_text).strip()
+        p = sub.add_parser(
+            name,
+            help=help_text,
+            description=doc,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        module.add_arguments(p)
+        p.set_defaults(_module=module)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or (args_list[0].startswith("-") and args_list[0] not in ("-h", "--help", "--version")):
+        args_list = ["tutor", *args_list]
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    try:
+        return int(args._module.run(args))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
