@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 
 from k8snet_tutor import __version__
 
@@ -43,40 +45,55 @@ exit codes: 0 done, 1 a check failed, 2 some input could not be used (problems o
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The top-level parser: lists the commands without importing them."""
     parser = argparse.ArgumentParser(
         prog="k8snet-tutor",
         description="Learn and check Kubernetes networking: pods, Services, labels and "
-        "NetworkPolicy, evaluated in-process (no cluster needed).",
+        "NetworkPolicy, evaluated in-process (no cluster needed). Run a command with --help "
+        "for its options.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"k8snet-tutor {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, (module_name, help_text) in COMMANDS.items():
-        module = importlib.import_module(f"k8snet_tutor.cli.{module_name}")
-        doc = (module.__doc__ or help_text).strip()
-        p = sub.add_parser(
-            name,
-            help=help_text,
-            description=doc,
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-        )
-        module.add_arguments(p)
-        p.set_defaults(_module=module)
+    for name, (_module, help_text) in COMMANDS.items():
+        sub.add_parser(name, help=help_text, add_help=False)
     return parser
+
+
+def command_parser(name: str) -> tuple[argparse.ArgumentParser, ModuleType]:
+    module_name, help_text = COMMANDS[name]
+    module = importlib.import_module(f"k8snet_tutor.cli.{module_name}")
+    parser = argparse.ArgumentParser(
+        prog=f"k8snet-tutor {name}",
+        description=(module.__doc__ or help_text).strip(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    module.add_arguments(parser)
+    return parser, module
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if not args_list or (args_list[0].startswith("-") and args_list[0] not in ("-h", "--help", "--version")):
+    if not args_list or (
+        args_list[0].startswith("-") and args_list[0] not in ("-h", "--help", "--version")
+    ):
         args_list = ["tutor", *args_list]
-    parser = build_parser()
-    args = parser.parse_args(args_list)
+    if args_list[0] not in COMMANDS:
+        build_parser().parse_args(args_list)  # prints help, the version, or a usage error
+        return 0
+    parser, module = command_parser(args_list[0])
+    args = parser.parse_args(args_list[1:])
     try:
-        return int(args._module.run(args))
+        return int(module.run(args))
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
+        # The reader went away (`| head`); stop quietly.
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        except OSError:
+            pass
         return 0
 
 

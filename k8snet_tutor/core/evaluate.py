@@ -416,6 +416,14 @@ class Evaluator:
     def pod_index(self, pod_id: str) -> int | None:
         return self._pod_index.get(pod_id)
 
+    def class_index(self, pod: Pod) -> int:
+        return self.class_of[self._pod_index[pod.id]]
+
+    def class_connections(self, src: Pod, dst: Pod) -> ConnectionSet:
+        """What the policies allow between two distinct pods like `src` and `dst` (for the
+        replicas of one workload: the self-connection rule applies to one pod only)."""
+        return self.conns[self.class_cell(self.class_index(src), self.class_index(dst))]
+
     def connections(self, src: Pod, dst: Pod) -> ConnectionSet:
         """Allowed connections from pod `src` to pod `dst`."""
         if src.id == dst.id and src.replicas <= 1:

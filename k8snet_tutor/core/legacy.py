@@ -233,7 +233,11 @@ class _Translator:
             result["podSelector"] = self.selector(
                 raw["pods"], tpath + ("podSelector",), opath + ("pods",), "pods"
             )
-            if raw.get("namespaces") is None and raw.get("namespaceSelector") is None:
+            if (
+                isinstance(raw["pods"], dict)
+                and raw.get("namespaces") is None
+                and raw.get("namespaceSelector") is None
+            ):
                 self.issue(
                     opath + ("pods",),
                     "`pods:` became a v1 `podSelector`, which matches pods in the policy's own "
@@ -341,7 +345,9 @@ class _Translator:
         spec: dict[str, Any] = {}
         policy["spec"] = spec
 
-        source = "podSelector" if "podSelector" in raw_spec else "applyTo"
+        source = (
+            "applyTo" if "applyTo" in raw_spec and "podSelector" not in raw_spec else "podSelector"
+        )
         if "podSelector" in raw_spec and "applyTo" in raw_spec:
             self.issue(
                 ("spec", "applyTo"),

@@ -728,8 +728,9 @@ def _syntax_problem(exc: yaml.YAMLError, text: str, source: str) -> Problem:
 
 def _parse(text: str, source: str) -> tuple[list[Document], list[Problem]]:
     parser = _Parser(text, source)
-    loader = _Loader(text)
+    loader: Any = None
     try:
+        loader = _Loader(text)  # the pure-Python reader already checks characters here
         parser.run(loader)
     except _Stop as stop:
         parser.problems.append(stop.problem)
@@ -740,7 +741,8 @@ def _parse(text: str, source: str) -> tuple[list[Document], list[Problem]]:
             Problem("error", f"could not read YAML: {exc}", source, code="yaml-internal")
         )
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return parser.docs, parser.problems
 
 
@@ -877,20 +879,47 @@ def _read_stdin() -> tuple[list[Document], list[Problem]]:
     return load_text(text, source)
 
 
-def _manifest_files(folder: str) -> Iterator[str]:
-    """Relative paths of *.yaml, *.yml, *.json under `folder`, walked in name order.
+def _manifest_files(folder: str, problems: list[Problem]) -> list[str]:
+    """Paths of *.yaml, *.yml, *.json under `folder`, in name order, subfolders in place.
 
-    Hidden directories and files (starting with '.') are skipped; symlinked folders are not entered.
+    The order is the lexical walk `kubectl apply -R` uses. Hidden folders and files (names
+    starting with '.') are skipped, and symlinked folders are not entered.
     """
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        rel_root = os.path.relpath(root, folder)
-        entries = sorted(
-            f for f in files if not f.startswith(".") and f.lower().endswith(MANIFEST_SUFFIXES)
+    found: list[str] = []
+    pending: list[Iterator[tuple[str, bool]]] = [iter(_folder_entries(folder, problems))]
+    while pending:
+        entry = next(pending[-1], None)
+        if entry is None:
+            pending.pop()
+            continue
+        path, is_dir = entry
+        if is_dir:
+            pending.append(iter(_folder_entries(path, problems)))
+        elif path.lower().endswith(MANIFEST_SUFFIXES):
+            found.append(path)
+    return found
+
+
+def _folder_entries(folder: str, problems: list[Problem]) -> list[tuple[str, bool]]:
+    try:
+        with os.scandir(folder) as scan:
+            entries = [
+                (entry.name, entry.is_dir(follow_symlinks=False))
+                for entry in scan
+                if not entry.name.startswith(".")
+            ]
+    except OSError as exc:
+        problems.append(
+            Problem(
+                "warning",
+                f"cannot read the folder: {exc.strerror or exc}",
+                folder,
+                code="file-unreadable",
+            )
         )
-        # Files of a folder come before its subfolders (os.walk order), both sorted by name.
-        for name in entries:
-            yield name if rel_root == "." else os.path.join(rel_root, name)
+        return []
+    entries.sort()
+    return [(os.path.join(folder, name), is_dir) for name, is_dir in entries]
 
 
 def load_paths(paths: Sequence[str]) -> tuple[list[Document], list[Problem]]:
@@ -904,13 +933,12 @@ def load_paths(paths: Sequence[str]) -> tuple[list[Document], list[Problem]]:
             problems.extend(found[1])
             continue
         if os.path.isdir(given):
-            any_file = False
-            for rel in _manifest_files(given):
-                any_file = True
-                found = _read_file(os.path.join(given, rel), os.path.join(given, rel))
+            files = _manifest_files(given, problems)
+            for path in files:
+                found = _read_file(path, path)
                 docs.extend(found[0])
                 problems.extend(found[1])
-            if not any_file:
+            if not files:
                 problems.append(
                     Problem(
                         "warning",

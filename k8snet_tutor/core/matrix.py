@@ -27,6 +27,7 @@ class Node:
     namespace: str | None
     pod: Pod | None = None
     external: External | None = None
+    size: int = 1  # how many pods the node stands for (replicas, or pods of one workload)
 
     @property
     def is_external(self) -> bool:
@@ -46,33 +47,33 @@ class Matrix:
     @classmethod
     def build(cls, evaluator: Evaluator, granularity: Granularity = "pod") -> Matrix:
         m = cls(evaluator, granularity)
-        seen: set[str] = set()
+        by_id: dict[str, Node] = {}
         for pod in evaluator.pods:
-            if granularity == "workload":
-                nid = pod.workload_id
-                label = nid
+            nid = pod.workload_id if granularity == "workload" else pod.id
+            node = by_id.get(nid)
+            if node is None:
+                by_id[nid] = Node(nid, nid, pod.namespace, pod=pod, size=pod.replicas)
             else:
-                nid = pod.id
-                label = pod.workload_id if pod.owner_name is None else f"{pod.id}"
-                label = nid
-            if nid in seen:
-                continue
-            seen.add(nid)
-            m.nodes.append(Node(nid, label, pod.namespace, pod=pod))
-        m.nodes.sort(key=lambda n: n.id)
-        m.sources_ext = [
-            Node(e.id, e.label, None, external=e) for e in evaluator.external_sources
-        ]
+                by_id[nid] = Node(nid, nid, pod.namespace, pod=node.pod, size=node.size + 1)
+        m.nodes = sorted(by_id.values(), key=lambda n: n.id)
+        m.sources_ext = [Node(e.id, e.label, None, external=e) for e in evaluator.external_sources]
         m.destinations_ext = [
             Node(e.id, e.label, None, external=e) for e in evaluator.external_destinations
         ]
         return m
 
     def connections(self, src: Node, dst: Node) -> ConnectionSet:
+        """Allowed connections from one node to another.
+
+        A node to itself: a single pod always reaches itself; between the replicas (or pods)
+        that one node stands for, the policies decide.
+        """
         ev = self.evaluator
         if src.pod is not None and dst.pod is not None:
-            if src.id == dst.id and self.granularity == "workload":
-                return ev.connections(src.pod, dst.pod) if src.pod.replicas > 1 else ALL
+            if src.id == dst.id:
+                if src.size <= 1:
+                    return ALL
+                return ev.class_connections(src.pod, dst.pod)
             return ev.connections(src.pod, dst.pod)
         if src.external is not None and dst.pod is not None:
             return ev.connections_from_external(src.external, dst.pod)
@@ -83,18 +84,17 @@ class Matrix:
     def pairs(self, *, include_self: bool = False) -> Iterator[tuple[Node, Node, ConnectionSet]]:
         """Every (source, destination, connections) with something allowed, in connlist order."""
         ev = self.evaluator
-        if self.granularity == "pod" or True:
-            matrix = ev.class_matrix()
-            conns = ev.conns
-            node_class = [ev.class_of[ev.pod_index(n.pod.id) or 0] if n.pod else -1 for n in self.nodes]
+        matrix = ev.class_matrix()
+        conns = ev.conns
+        node_class = [ev.class_index(n.pod) if n.pod else -1 for n in self.nodes]
         for i, src in enumerate(self.nodes):
+            row = matrix[node_class[i]]
             for j, dst in enumerate(self.nodes):
                 if i == j:
                     if include_self:
-                        yield src, dst, ALL
+                        yield src, dst, self.connections(src, dst)
                     continue
-                assert src.pod is not None and dst.pod is not None
-                conn = conns[matrix[node_class[i]][node_class[j]]]
+                conn = conns[row[node_class[j]]]
                 if conn:
                     yield src, dst, conn
         for ext in self.sources_ext:
@@ -165,7 +165,7 @@ def to_json(matrix: Matrix, probes: Sequence[PortProbe] = ()) -> str:
     connections: list[dict[str, object]] = []
     for src in nodes:
         for dst in nodes:
-            conn = matrix.connections(src, dst) if src.id != dst.id else ALL
+            conn = matrix.connections(src, dst)
             if probes:
                 for probe in probes:
                     connections.append(
@@ -198,7 +198,7 @@ def table(matrix: Matrix, probe: PortProbe | None) -> tuple[list[str], list[list
     for src in matrix.nodes:
         row = [src.id]
         for dst in matrix.nodes:
-            conn = matrix.connections(src, dst) if src.id != dst.id else ALL
+            conn = matrix.connections(src, dst)
             if probe is None:
                 row.append(str(conn))
             else:

@@ -132,9 +132,9 @@ def _suggest_name(value: str, *, allow_dots: bool) -> str | None:
 
 def _qualified_name_error(name: str) -> str | None:
     if not name:
-        return "the name part must not be empty"
+        return "is empty"
     if len(name) > 63:
-        return f"the name part is {len(name)} characters long; the limit is 63"
+        return f"is {len(name)} characters long; the limit is 63"
     if not _QUALIFIED_NAME_RE.fullmatch(name):
         return (
             "may only use letters, digits, '-', '_' and '.', "
@@ -146,15 +146,17 @@ def _qualified_name_error(name: str) -> str | None:
 def label_key_error(key: str) -> str | None:
     """Why `key` is not a valid label key (`[prefix/]name`), or None."""
     prefix, slash, name = key.rpartition("/")
-    if slash:
-        if not prefix:
-            return "the prefix before '/' must not be empty"
-        if "/" in prefix:
-            return "may contain at most one '/'"
-        problem = dns_subdomain_error(prefix)
-        if problem:
-            return f"the prefix `{prefix}` {problem}"
-    return _qualified_name_error(name)
+    if not slash:
+        return _qualified_name_error(name)
+    if not prefix:
+        return "has an empty prefix before '/'"
+    if "/" in prefix:
+        return "may contain at most one '/'"
+    problem = dns_subdomain_error(prefix)
+    if problem:
+        return f"has a prefix `{prefix}` that {problem}"
+    problem = _qualified_name_error(name)
+    return f"has a name after '/' that {problem}" if problem else None
 
 
 def label_value_error(value: str) -> str | None:
@@ -191,7 +193,9 @@ def port_name_error(name: str) -> str | None:
 def parse_cidr(text: str) -> tuple[IPNetwork | None, str | None]:
     """Parse an IPv4/IPv6 CIDR as the API server does (host bits allowed): (network, why-not)."""
     if "/" not in text:
-        return None, "has no prefix length"
+        if _is_ip(text):
+            return None, "has no prefix length"
+        return None, "is not a valid IPv4 or IPv6 CIDR"
     address, _, prefix = text.partition("/")
     if "%" in address or not re.fullmatch(r"[0-9]{1,3}", prefix):
         return None, "is not a valid IPv4 or IPv6 CIDR"
@@ -247,6 +251,11 @@ def _show(value: Any) -> str:
     if isinstance(value, list | dict):
         return describe_type(value)
     return _scalar_text(value)
+
+
+def _subject(what: str) -> str:
+    """A field name in backticks (`ports`); a description as it is (this ports entry)."""
+    return what if " " in what else f"`{what}`"
 
 
 def _not_text_reason(value: Any) -> str:
@@ -325,7 +334,8 @@ class _Checker:
             )
         self.error(
             path,
-            f"`{what}` must be a mapping (key: value pairs), but it is {describe_type(value)}",
+            f"{_subject(what)} must be a mapping (key: value pairs), but it is "
+            f"{describe_type(value)}",
             hint,
             "wrong-type",
         )
@@ -375,9 +385,13 @@ class _Checker:
             return value
         hint = None
         if isinstance(value, bool | int | float):
-            hint = f'quote it: `{what}: "{_scalar_text(value)}"`'
+            text = _scalar_text(value)
+            hint = f'quote it: `"{text}"`' if " " in what else f'quote it: `{what}: "{text}"`'
         self.error(
-            path, f"`{what}` must be a string, but it is {describe_type(value)}", hint, "wrong-type"
+            path,
+            f"{_subject(what)} must be a string, but it is {describe_type(value)}",
+            hint,
+            "wrong-type",
         )
         return None
 
@@ -460,7 +474,11 @@ class _Checker:
         suggestion = _suggest_name(text, allow_dots=style == "subdomain")
         if suggestion and style == "label1035" and not suggestion[0].isalpha():
             suggestion = "x-" + suggestion
-        hint = f"for example `{suggestion}`" if suggestion and suggestion != text else None
+        hint: str | None = None
+        if "characters long" in problem:
+            hint = "use a shorter name"
+        elif suggestion and suggestion != text:
+            hint = f"for example `{suggestion}`"
         self.error(path, f"{what} {_show(text)} {problem}", hint, "bad-name")
 
     def label_map(
@@ -660,7 +678,7 @@ class _Checker:
                 "empty-expression",
             )
             return
-        expr = self.mapping(value, path, "matchExpressions entry")
+        expr = self.mapping(value, path, "this `matchExpressions` entry")
         if expr is None:
             return
         self.fields(expr, path, ("key", "operator", "values"), "a `matchExpressions` entry")
@@ -769,7 +787,7 @@ class _Checker:
         port_names: dict[str, FieldPath],
         bindings: dict[tuple[int, str], FieldPath],
     ) -> None:
-        ctr = self.mapping(value, path, "container")
+        ctr = self.mapping(value, path, "this container")
         if ctr is None:
             if value is None:
                 self.error(path, "this container entry is empty", code="missing-field")
@@ -806,7 +824,7 @@ class _Checker:
         port_names: dict[str, FieldPath],
         bindings: dict[tuple[int, str], FieldPath],
     ) -> None:
-        entry = self.mapping(value, path, "ports entry")
+        entry = self.mapping(value, path, "this ports entry")
         if entry is None:
             if value is None:
                 self.error(
@@ -885,7 +903,7 @@ class _Checker:
                 )
         ips = self.seq(status.get("podIPs"), path + ("podIPs",), "podIPs")
         for i, item in enumerate(ips or []):
-            entry = self.mapping(item, path + ("podIPs", i), "podIPs entry")
+            entry = self.mapping(item, path + ("podIPs", i), "this podIPs entry")
             if entry is None or entry.get("ip") is None:
                 continue
             text = self.string(entry["ip"], path + ("podIPs", i, "ip"), "ip")
@@ -1116,7 +1134,7 @@ class _Checker:
         node_ports: dict[tuple[int, str], FieldPath] = {}
         for i, item in enumerate(ports):
             ppath = path + ("ports", i)
-            entry = self.mapping(item, ppath, "ports entry")
+            entry = self.mapping(item, ppath, "this ports entry")
             if entry is None:
                 if item is None:
                     self.error(
@@ -1330,7 +1348,7 @@ class _Checker:
             )
         seen: set[str] = set()
         for i, item in enumerate(types):
-            text = self.string(item, path + (i,), "policyTypes entry")
+            text = self.string(item, path + (i,), "this policyTypes entry")
             if text is None:
                 continue
             if text not in POLICY_TYPES:
@@ -1362,7 +1380,12 @@ class _Checker:
                 "null-rule",
             )
             return
-        rule = self.mapping(value, path, f"{direction} rule")
+        rule = self.mapping(
+            value,
+            path,
+            f"this {direction} rule",
+            f"a rule is a mapping such as `{{{peers_key}: [...], ports: [...]}}`",
+        )
         if rule is None:
             return
         other = "to" if peers_key == "from" else "from"
@@ -1399,7 +1422,12 @@ class _Checker:
                 "empty-peer",
             )
             return
-        peer = self.mapping(value, path, f"{peers_key} entry")
+        peer = self.mapping(
+            value,
+            path,
+            f"this `{peers_key}` entry",
+            "a peer is a mapping such as `{podSelector: {matchLabels: {app: web}}}`",
+        )
         if peer is None:
             return
         self.fields(
@@ -1475,7 +1503,7 @@ class _Checker:
         excepts = self.seq(block.get("except"), path + ("except",), "except")
         for i, item in enumerate(excepts or []):
             epath = path + ("except", i)
-            text = self.string(item, epath, "except entry")
+            text = self.string(item, epath, "this except entry")
             if text is None:
                 continue
             inner, problem = parse_cidr(text)
@@ -1525,7 +1553,7 @@ class _Checker:
                 "null-port",
             )
             return
-        entry = self.mapping(value, path, "ports entry")
+        entry = self.mapping(value, path, "this ports entry")
         if entry is None:
             return
         self.fields(

@@ -1,0 +1,80 @@
+"""Explain why one connection is allowed or denied: which policies isolate each side, which rule,
+peer and port admitted it, or why none did.
+
+--to may name a pod (ns/name), a workload, a Service (svc:ns/name) or an IP address.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from k8snet_tutor.cli.common import EXIT_OK, add_input_arguments, fail, load
+from k8snet_tutor.core.cluster import Service
+from k8snet_tutor.core.endpoints import Unresolved, resolve
+from k8snet_tutor.core.explain import explain
+from k8snet_tutor.core.ports import PortProbe
+from k8snet_tutor.core.services import reach_service
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_input_arguments(parser)
+    parser.add_argument("--from", dest="source", required=True, metavar="NS/POD|IP")
+    parser.add_argument("--to", dest="dest", required=True, metavar="NS/POD|svc:NS/NAME|IP")
+    parser.add_argument("--port", required=True, metavar="PORT/PROTO", help="e.g. 80/TCP")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        probe = PortProbe.parse(args.port)
+    except ValueError as exc:
+        return fail(str(exc), "write the port like 80/TCP or 53/UDP")
+    _cluster, ev, code = load(args)
+    src = resolve(ev, args.source, as_source=True)
+    dst = resolve(ev, args.dest, as_source=False)
+    for ep in (src, dst):
+        if isinstance(ep, Unresolved):
+            return fail(f"{ep.text}: {ep.reason}", ep.hint)
+    if isinstance(src, Service):
+        return fail(
+            f"{args.source} is a Service; connections start at a pod or an address",
+            "give a pod as --from",
+        )
+    assert not isinstance(src, Unresolved) and not isinstance(dst, Unresolved)
+    if isinstance(dst, Service):
+        verdict = reach_service(ev, src, dst, probe)
+        if args.format == "json":
+            data = {
+                "from": src.id,
+                "to": f"svc:{dst.id}",
+                "port": str(probe),
+                "allowed": verdict.allowed,
+                "reach": verdict.reach,
+                "notes": verdict.notes,
+                "endpoints": [
+                    {
+                        "pod": e.pod.id,
+                        "target_port": e.target_port,
+                        "allowed": e.allowed,
+                        "explanation": e.explanation.to_dict() if e.explanation else None,
+                        "reason": e.reason,
+                    }
+                    for e in verdict.endpoints
+                ],
+            }
+            print(json.dumps(data, indent=2))
+        else:
+            print(verdict.text())
+            for e in verdict.endpoints:
+                if e.explanation is not None:
+                    print()
+                    print(e.explanation.text())
+        return code or EXIT_OK
+    exp = explain(ev, src, dst, probe)
+    if args.format == "json":
+        print(json.dumps(exp.to_dict(), indent=2))
+    else:
+        sys.stdout.write(exp.text() + "\n")
+    return code or EXIT_OK

@@ -1,0 +1,108 @@
+"""Print who can reach whom for a set of manifests.
+
+Without --port, each cell is the set of allowed connections (`All Connections`, `TCP 80,443`,
+`No Connections`). With --port (repeatable), each cell is allowed or denied for that port.
+`--granularity workload --ipblocks external --format connlist` prints exactly what
+netpol-analyzer's `list` command prints.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from k8snet_tutor.cli.common import EXIT_INPUT, add_input_arguments, fail, load, use_colour
+from k8snet_tutor.core.matrix import Matrix, table, to_connlist, to_csv, to_json, to_markdown
+from k8snet_tutor.core.ports import PortProbe
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_input_arguments(parser)
+    parser.add_argument(
+        "--port",
+        action="append",
+        default=[],
+        metavar="PORT/PROTO",
+        help="check this destination port (e.g. 80/TCP, 53/UDP, http/TCP); repeatable",
+    )
+    parser.add_argument(
+        "--granularity",
+        choices=("pod", "workload"),
+        default="pod",
+        help="one row per pod (default), or per workload (pods grouped under their owner)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "csv", "md", "dot", "connlist"),
+        default="text",
+        help="output format (default: text, an aligned table)",
+    )
+    parser.add_argument("--focus-workload", metavar="NAME", help="connlist: only lines touching it")
+    parser.add_argument(
+        "--focus-direction", choices=("ingress", "egress"), help="with --focus-workload"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        probes = [PortProbe.parse(p) for p in args.port]
+    except ValueError as exc:
+        return fail(str(exc), "write ports like 80/TCP or 53/UDP")
+    _cluster, ev, code = load(args)
+    matrix = Matrix.build(ev, args.granularity)
+    out = sys.stdout
+    if args.format == "connlist":
+        out.write(to_connlist(matrix, args.focus_workload, args.focus_direction))
+    elif args.format == "json":
+        out.write(to_json(matrix, probes) + "\n")
+    elif args.format == "csv":
+        for probe in probes or [None]:
+            out.write(to_csv(matrix, probe))
+    elif args.format == "md":
+        for probe in probes or [None]:
+            if probe is not None and len(probes) > 1:
+                out.write(f"\n**{probe}**\n\n")
+            out.write(to_markdown(matrix, probe))
+    elif args.format == "dot":
+        from k8snet_tutor.core.graph import connection_graph, to_dot
+
+        out.write(to_dot(connection_graph(matrix)))
+    else:
+        for probe in probes or [None]:
+            out.write(render_text(matrix, probe, colour=use_colour(out)))
+    if not matrix.nodes:
+        print("note: no pods found in the input", file=sys.stderr)
+    return code if code else 0 if matrix.nodes or not args.paths else EXIT_INPUT
+
+
+def render_text(matrix: Matrix, probe: PortProbe | None, *, colour: bool) -> str:
+    """An aligned table: numbered columns with a legend of row names."""
+    ids, rows = table(matrix, probe)
+    if not ids:
+        return "(no pods)\n"
+    green, red, dim, reset = ("\033[32m", "\033[31m", "\033[2m", "\033[0m") if colour else ("",) * 4
+    title = f"Connectivity on {probe}" if probe else "Allowed connections"
+    lines = [f"{title} (rows: from, columns: to)"]
+    if probe is not None:
+        width = max(len(i) for i in ids)
+        nums = [str(i + 1) for i in range(len(ids))]
+        cw = max(len(n) for n in nums)
+        header = " " * (width + cw + 4) + " ".join(n.rjust(cw) for n in nums)
+        lines.append(header)
+        for i, row in enumerate(rows):
+            cells = []
+            for cell in row[1:]:
+                mark = f"{green}{'✓'.rjust(cw)}{reset}" if cell == "allowed" else f"{red}{'✗'.rjust(cw)}{reset}"
+                cells.append(mark)
+            lines.append(f"{nums[i].rjust(cw)}  {row[0].ljust(width)}  " + " ".join(cells))
+        lines.append(f"{dim}✓ allowed  ✗ denied{reset}")
+        return "\n".join(lines) + "\n\n"
+    width = max(len(i) for i in ids)
+    for row in rows:
+        src = row[0]
+        for dst, cell in zip(ids, row[1:], strict=True):
+            if src == dst:
+                continue
+            style = green if cell == "All Connections" else red if cell == "No Connections" else ""
+            lines.append(f"{src.ljust(width)}  =>  {dst.ljust(width)}  {style}{cell}{reset}")
+    return "\n".join(lines) + "\n\n"
