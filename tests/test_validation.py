@@ -12,6 +12,7 @@ import yaml
 
 from k8snet_tutor.core.problems import FieldPath, format_path
 from k8snet_tutor.core.validation import (
+    NOT_AFFECTING_CONNECTIVITY,
     Issue,
     dns_label_error,
     dns_subdomain_error,
@@ -1121,6 +1122,15 @@ def test_selected_codes() -> None:
     assert _code(ROWS_BY_ID["label-int"]) == "label-not-string"
     assert _code(ROWS_BY_ID["np-empty-peer"]) == "empty-peer"
     assert _code(ROWS_BY_ID["np-except-outside"]) == "except-outside-cidr"
+    assert _code(ROWS_BY_ID["container-no-name"]) == "missing-container-name"
+    assert _code(ROWS_BY_ID["container-port-missing"]) == "missing-container-port"
+
+
+def test_codes_not_affecting_connectivity_are_emitted() -> None:
+    emitted = {i.code for row in ROWS for i in validate_object(row[1])}
+    assert NOT_AFFECTING_CONNECTIVITY <= emitted
+    # A duplicate container port is the point of the first lesson: it stays fatal.
+    assert "duplicate-container-port" not in NOT_AFFECTING_CONNECTIVITY
 
 
 ROWS_BY_ID = {row[0]: row for row in ROWS}

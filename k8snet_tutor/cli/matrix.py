@@ -11,7 +11,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-from k8snet_tutor.cli.common import EXIT_INPUT, add_input_arguments, fail, load, use_colour
+from k8snet_tutor.cli.common import (
+    EXIT_INPUT,
+    add_input_arguments,
+    fail,
+    load,
+    print_problems,
+    use_colour,
+)
+from k8snet_tutor.core.lint import lint
 from k8snet_tutor.core.matrix import Matrix, table, to_connlist, to_csv, to_json, to_markdown
 from k8snet_tutor.core.ports import PortProbe
 
@@ -37,6 +45,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="text",
         help="output format (default: text, an aligned table)",
     )
+    parser.add_argument(
+        "--no-lint", action="store_true", help="do not print lint warnings on stderr"
+    )
     parser.add_argument("--focus-workload", metavar="NAME", help="connlist: only lines touching it")
     parser.add_argument(
         "--focus-direction", choices=("ingress", "egress"), help="with --focus-workload"
@@ -50,11 +61,13 @@ def run(args: argparse.Namespace) -> int:
         return fail(str(exc), "write ports like 80/TCP or 53/UDP")
     _cluster, ev, code = load(args)
     matrix = Matrix.build(ev, args.granularity)
+    warnings = [] if args.no_lint else lint(ev)
+    print_problems(warnings)
     out = sys.stdout
     if args.format == "connlist":
         out.write(to_connlist(matrix, args.focus_workload, args.focus_direction))
     elif args.format == "json":
-        out.write(to_json(matrix, probes) + "\n")
+        out.write(to_json(matrix, probes, warnings) + "\n")
     elif args.format == "csv":
         for probe in probes or [None]:
             out.write(to_csv(matrix, probe))

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from k8snet_tutor.core.cluster import NetworkPolicy, Rule
+from k8snet_tutor.core.cluster import NetworkPolicy, Peer, Rule
 from k8snet_tutor.core.evaluate import Evaluator, iter_bits
 from k8snet_tutor.core.problems import FieldPath, Problem, format_path
 from k8snet_tutor.core.services import endpoints
@@ -99,7 +99,7 @@ def _lint_rule(
         if peer.ip_block is not None:
             continue
         bits = ev.rule_pod_bits(Rule((peer,), ()), pol.namespace)
-        if not bits:
+        if not bits and not _peer_selects_cluster_dns(ev, pol, peer):
             out.append(
                 _warn(
                     pol, ("spec", direction, ri, key, pi),
@@ -165,6 +165,23 @@ def _lint_dns(ev: Evaluator) -> list[Problem]:
     return out
 
 
+# The cluster DNS pods are rarely in a folder of app manifests; a peer that would select them
+# counts as a DNS allowance (and is not reported as selecting nothing).
+DNS_NAMESPACE = "kube-system"
+DNS_LABELS = {"k8s-app": "kube-dns"}
+
+
+def _peer_selects_cluster_dns(ev: Evaluator, pol: NetworkPolicy, peer: Peer) -> bool:
+    if peer.ip_block is not None:
+        return False
+    if peer.namespace_selector is None:
+        if pol.namespace != DNS_NAMESPACE:
+            return False
+    elif not peer.namespace_selector.matches(ev.cluster.namespace_labels(DNS_NAMESPACE)):
+        return False
+    return peer.pod_selector is None or peer.pod_selector.matches(DNS_LABELS)
+
+
 def _rule_allows_dns(ev: Evaluator, pol: NetworkPolicy, rule: Rule) -> bool:
     if rule.ports and not any(
         p.protocol == "UDP" and (p.port is None or p.port == 53 or p.port == "dns"
@@ -175,5 +192,7 @@ def _rule_allows_dns(ev: Evaluator, pol: NetworkPolicy, rule: Rule) -> bool:
     if not rule.peers:
         return True
     if any(peer.ip_block is not None for peer in rule.peers):
+        return True
+    if any(_peer_selects_cluster_dns(ev, pol, peer) for peer in rule.peers):
         return True
     return bool(ev.rule_pod_bits(rule, pol.namespace))

@@ -13,6 +13,7 @@ from typing import Literal
 
 from k8snet_tutor.core.cluster import Pod
 from k8snet_tutor.core.evaluate import Evaluator, External
+from k8snet_tutor.core.problems import Problem
 from k8snet_tutor.core.ports import ALL, ConnectionSet, PortProbe
 
 Granularity = Literal["pod", "workload"]
@@ -159,7 +160,10 @@ def probe_allowed(conn: ConnectionSet, probe: PortProbe) -> bool:
     return False
 
 
-def to_json(matrix: Matrix, probes: Sequence[PortProbe] = ()) -> str:
+def to_json(
+    matrix: Matrix, probes: Sequence[PortProbe] = (), warnings: Sequence[Problem] = ()
+) -> str:
+    """`{"nodes": [...], "connections": [...], "warnings": [...]}` over every ordered pod pair."""
     nodes = matrix.nodes
     out: dict[str, object] = {"nodes": [n.id for n in nodes]}
     connections: list[dict[str, object]] = []
@@ -179,6 +183,7 @@ def to_json(matrix: Matrix, probes: Sequence[PortProbe] = ()) -> str:
             else:
                 connections.append({"from": src.id, "to": dst.id, "conns": str(conn)})
     out["connections"] = connections
+    out["warnings"] = [w.to_dict() for w in warnings]
     return json.dumps(out, indent=2)
 
 

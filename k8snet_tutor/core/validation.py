@@ -28,6 +28,7 @@ from k8snet_tutor.core.problems import FieldPath, Severity, format_path
 __all__ = [
     "Issue",
     "IPNetwork",
+    "NOT_AFFECTING_CONNECTIVITY",
     "PROTOCOLS",
     "SELECTOR_OPERATORS",
     "WORKLOAD_KINDS",
@@ -72,6 +73,18 @@ WORKLOAD_KINDS: Final = (
 )
 # Workloads whose apps/v1 form requires a selector that matches the template labels.
 _APPS_KINDS: Final = ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet")
+# Codes of errors the API server would refuse but that do not change how the tutor reads the
+# object's networking (names it only displays, container entries it skips). A caller analysing
+# real-world manifests may keep such objects, reporting the errors; a lesson should not.
+NOT_AFFECTING_CONNECTIVITY: Final = frozenset(
+    {
+        "bad-name",
+        "missing-container-name",
+        "bad-container-name",
+        "duplicate-container-name",
+        "missing-container-port",
+    }
+)
 NETWORK_POLICY_API_VERSIONS: Final = ("networking.k8s.io/v1", "extensions/v1beta1")
 NODE_PORT_RANGE: Final = (30000, 32767)
 
@@ -460,7 +473,9 @@ class _Checker:
 
     # ---- names and labels ----------------------------------------------------------------
 
-    def name(self, value: Any, path: FieldPath, what: str, style: str) -> None:
+    def name(
+        self, value: Any, path: FieldPath, what: str, style: str, code: str = "bad-name"
+    ) -> None:
         """`style`: "subdomain", "label" (DNS-1123) or "label1035" (must start with a letter)."""
         text = self.string(value, path, what)
         if text is None:
@@ -479,7 +494,7 @@ class _Checker:
             hint = "use a shorter name"
         elif suggestion and suggestion != text:
             hint = f"for example `{suggestion}`"
-        self.error(path, f"{what} {_show(text)} {problem}", hint, "bad-name")
+        self.error(path, f"{what} {_show(text)} {problem}", hint, code)
 
     def label_map(
         self, value: Any, path: FieldPath, what: str, hint: str | None = None
@@ -798,7 +813,7 @@ class _Checker:
                 path + ("name",),
                 "this container has no name",
                 "every container needs `name:`, unique within the pod",
-                "missing-name",
+                "missing-container-name",
             )
         elif isinstance(name, str) and name in names:
             self.error(
@@ -810,7 +825,7 @@ class _Checker:
             )
         else:
             mark = len(self.issues)
-            self.name(name, path + ("name",), "container name", "label")
+            self.name(name, path + ("name",), "container name", "label", "bad-container-name")
             if isinstance(name, str) and not self.errors_since(mark):
                 names[name] = path
         ports = self.seq(ctr.get("ports"), path + ("ports",), "ports")
@@ -840,7 +855,7 @@ class _Checker:
                 path + ("containerPort",),
                 "this port has no `containerPort`",
                 "write the port the container listens on, e.g. `containerPort: 8080`",
-                "missing-field",
+                "missing-container-port",
             )
         else:
             number = self.port_number(
