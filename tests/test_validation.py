@@ -251,6 +251,13 @@ ROWS: list[Row] = [
     ),
     E("container-no-name", pod("containers: [{image: nginx}]"), C0 + ("name",), "has no name"),
     E(
+        "container-bad-name",
+        pod("containers: [{name: Web_Server}]"),
+        C0 + ("name",),
+        'container name "Web_Server"',
+        "`web-server`",
+    ),
+    E(
         "container-dup-name",
         pod("containers: [{name: c}, {name: c}]"),
         ("spec", "containers", 1, "name"),

@@ -41,11 +41,17 @@ def target_port(service_port: ServicePort, pod: Pod) -> int | None:
     return cp.port if cp else None
 
 
-def find_port(service: Service, probe: PortProbe, *, via_node: bool = False) -> ServicePort | None:
+def find_port(service: Service, probe: PortProbe, *, external: bool = False) -> ServicePort | None:
+    """The Service port a client uses. From outside the cluster a NodePort Service is reached
+    only on its nodePort; a LoadBalancer on its port (the balancer's address) or its nodePort."""
     for sp in service.ports:
         if sp.protocol != probe.protocol:
             continue
-        if probe.port in (sp.port, sp.name) or (via_node and probe.port == sp.node_port):
+        by_port = probe.port in (sp.port, sp.name)
+        by_node = sp.node_port is not None and probe.port == sp.node_port
+        if not external and by_port:
+            return sp
+        if external and (by_node or (service.type == "LoadBalancer" and by_port)):
             return sp
     return None
 
@@ -107,11 +113,22 @@ def reach_service(
             "outside, make it type NodePort or LoadBalancer."
         )
         return verdict
-    sp = find_port(service, probe, via_node=external)
+    sp = find_port(service, probe, external=external)
     if sp is None:
         verdict.reach = "no-port"
-        ports = ", ".join(f"{p.port}/{p.protocol}" for p in service.ports) or "none"
-        verdict.notes.append(f"Its ports are: {ports}.")
+        if external:
+            ports = ", ".join(
+                f"{p.node_port}/{p.protocol} (nodePort)" for p in service.ports if p.node_port
+            )
+            if service.type == "LoadBalancer":
+                ports = ", ".join(filter(None, [ports, *(f"{p.port}/{p.protocol}" for p in service.ports)]))
+            verdict.notes.append(
+                "From outside the cluster a NodePort Service answers only on its nodePort. "
+                f"Ports open to outside clients: {ports or 'none (no nodePort set)'}."
+            )
+        else:
+            ports = ", ".join(f"{p.port}/{p.protocol}" for p in service.ports) or "none"
+            verdict.notes.append(f"Its ports are: {ports}.")
         return verdict
     verdict.port = sp
     pods = endpoints(ev.cluster, service)

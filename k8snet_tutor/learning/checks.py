@@ -17,6 +17,7 @@ from k8snet_tutor.core.cluster import WORKLOAD_KINDS, Cluster, NetworkPolicy, Po
 from k8snet_tutor.core.endpoints import Unresolved, resolve
 from k8snet_tutor.core.evaluate import Evaluator, External, IPBlockMode
 from k8snet_tutor.core.explain import Explanation, explain
+from k8snet_tutor.core.ipsets import value_text
 from k8snet_tutor.core.manifests import Document, load_text
 from k8snet_tutor.core.ports import PortProbe
 from k8snet_tutor.core.problems import FieldPath, Problem, format_path
@@ -228,6 +229,8 @@ def _validity(problems: list[Problem]) -> CheckResult:
 def display(target: Target) -> str:
     if isinstance(target, Service):
         return f"svc:{target.id}"
+    if isinstance(target, External) and target.lo == target.hi:
+        return value_text(target.lo)
     return target.id
 
 

@@ -374,6 +374,29 @@ class Lesson:
     source: str = "<lesson>"  # the file name used in messages
     extra: dict[str, Any] = field(default_factory=dict)  # unknown top-level fields, kept as read
     document: Document | None = field(default=None, repr=False, compare=False)
+    text: str = field(default="", repr=False, compare=False)  # the lesson file as read
+
+    def block_position(
+        self, name: str, line: int | None, column: int | None
+    ) -> tuple[int | None, int | None]:
+        """Map (line, column) inside a `name: |` block (background, starter, solution) to the
+        lesson file. Falls back to the field's own position when the block cannot be mapped."""
+        key_line, key_col = self.position((name,))
+        if key_line is None or line is None or not self.text:
+            return key_line, key_col
+        lines = self.text.splitlines()
+        head = lines[key_line - 1] if key_line - 1 < len(lines) else ""
+        after = head.split(":", 1)[1].split("#", 1)[0].strip() if ":" in head else ""
+        if not after.startswith(("|", ">")):
+            return key_line, key_col
+        indent = None
+        for raw in lines[key_line:]:
+            if raw.strip():
+                indent = len(raw) - len(raw.lstrip(" "))
+                break
+        if indent is None:
+            return key_line, key_col
+        return key_line + line, (indent + column) if column is not None else None
 
     def position(self, path: FieldPath = ()) -> tuple[int | None, int | None]:
         """1-based (line, column) of a field of the lesson file (or of its nearest ancestor)."""
@@ -596,13 +619,12 @@ def _parse_probe(r: _Reader, raw: Any, path: FieldPath) -> Probe | None:
     m = r.mapping(raw, path, "a probe")
     if m is None:
         return None
-    if not r.keys(m, path, ("from", "to", "port", "expect"), ("from", "to", "port", "expect"), "a probe"):
-        return None
+    keys_ok = r.keys(m, path, ("from", "to", "port", "expect"), (), "a probe")
     src = r.name(m.get("from"), (*path, "from"), "`from` (a pod, `svc:ns/name` or an IP)")
     dst = r.name(m.get("to"), (*path, "to"), "`to` (a pod, `svc:ns/name` or an IP)")
     port = r.port(m.get("port"), (*path, "port"))
     expect = r.expect(m.get("expect"), (*path, "expect"))
-    if src is None or dst is None or port is None or expect is None:
+    if not keys_ok or src is None or dst is None or port is None or expect is None:
         return None
     return Probe(src, dst, port, expect, path)
 
@@ -621,8 +643,10 @@ def _parse_check(r: _Reader, raw: Any, path: FieldPath, index: int) -> Check | N
             f"did you mean `{near}`?" if near else f"a check is one of: {', '.join(CHECK_TYPES)}",
         )
     if len(types) != 1:
-        if not types:
+        if not types and not others:
             r.report(path, "this check has no type", f"a check is one of: {', '.join(CHECK_TYPES)}")
+        elif not types:
+            pass  # the unknown key reported above is the likely typo
         else:
             r.report(
                 (*path, types[1]),
@@ -1025,6 +1049,7 @@ def parse_lesson(
         source=source,
         extra=extra,
         document=doc,
+        text=text,
     )
     return lesson, problems + r.problems
 

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from k8snet_tutor.core.cluster import Cluster, Pod, Service
 from k8snet_tutor.core.evaluate import Evaluator, External
 from k8snet_tutor.core.explain import explain
+from k8snet_tutor.core.ipsets import value_text
 from k8snet_tutor.core.ports import ConnectionSet, PortProbe
 from k8snet_tutor.core.services import endpoints, find_port, reach_service, target_port
 
@@ -157,6 +158,25 @@ def goal_cells(goal: Iterable[Any] | None, pod_ids: Sequence[str]) -> GoalCells:
     return out
 
 
+def goal_from_cells(cells: Iterable[Any]) -> GoalCells:
+    """Goal cells from graded cells (`learning.checks.CellResult`: source, destination, port,
+    expected), the authoritative reading of a lesson's probes and tables."""
+    out = GoalCells()
+    for cell in cells:
+        port = normalise_port(cell.port)
+        out.add(port, cell.source, cell.destination, bool(cell.expected))
+        if _is_address(cell.source) and cell.source not in out.addresses_from:
+            out.addresses_from.append(cell.source)
+        if _is_address(cell.destination) and cell.destination not in out.addresses_to:
+            out.addresses_to.append(cell.destination)
+    return out
+
+
+def external_id(ext: External) -> str:
+    """A single address as written (`203.0.113.7`), a range as `lo-hi`."""
+    return value_text(ext.lo) if ext.lo == ext.hi else ext.id
+
+
 # --------------------------------------------------------------------------------------------
 # The model
 
@@ -209,14 +229,16 @@ class MatrixModel:
             ext_dst.append(evaluator.external_for_address(text, as_source=False))
         seen: set[str] = set()
         for e in ext_src:
-            if e.id not in seen:
-                seen.add(e.id)
-                self.rows.append(Peer(e.id, EXTERNAL_GROUP, e.id, "external", e))
+            eid = external_id(e)
+            if eid not in seen:
+                seen.add(eid)
+                self.rows.append(Peer(eid, EXTERNAL_GROUP, eid, "external", e))
         seen = set()
         for e in ext_dst:
-            if e.id not in seen:
-                seen.add(e.id)
-                self.cols.append(Peer(e.id, EXTERNAL_GROUP, e.id, "external", e))
+            eid = external_id(e)
+            if eid not in seen:
+                seen.add(eid)
+                self.cols.append(Peer(eid, EXTERNAL_GROUP, eid, "external", e))
         self.row_index = {p.id: i for i, p in enumerate(self.rows)}
         self.col_index = {p.id: i for i, p in enumerate(self.cols)}
         self.ports: list[str] = list(dict.fromkeys([*self.goal.ports, *ports]))
@@ -335,12 +357,17 @@ class MatrixModel:
         probe: PortProbe | None,
         svc: Service,
     ) -> int:
+        if src.kind == "external":
+            if probe is None:
+                return NA
+            verdict = reach_service(self.evaluator, src.obj, svc, probe)  # type: ignore[arg-type]
+            if verdict.reach in ("no-port", "not-exposed"):
+                return NA
+            return ALLOWED if verdict.allowed else DENIED
         if targets is None:
             return NA
         if not targets:
             return DENIED
-        if src.kind == "external":
-            return ALLOWED if reach_service(self.evaluator, src.obj, svc, probe).allowed else DENIED  # type: ignore[arg-type]
         ev = self.evaluator
         assert probe is not None
         for pod, tp in targets:
@@ -449,10 +476,24 @@ def default_ports(cluster: Cluster) -> list[str]:
 
 
 def sandbox_model(cluster: Cluster, evaluator: Evaluator) -> MatrixModel:
-    """A model of real manifests: every pod, Service and external range the policies mention."""
-    return MatrixModel(
+    """A model of real manifests: every pod, Service and external range the policies mention.
+
+    The "all ports" view comes first: it is the summary an engineer wants to see before any
+    single port.
+    """
+    model = MatrixModel(
         cluster,
         evaluator,
         external_sources=evaluator.external_sources,
         external_destinations=evaluator.external_destinations,
     )
+    model.ports.remove(ALL_PORTS)
+    model.ports.insert(0, ALL_PORTS)
+    return model
+
+
+def lesson_model(report: Any) -> MatrixModel:
+    """The matrix of a graded lesson (`learning.checks.CheckReport`): the goal's cells and
+    ports, pods and Services as columns, and the addresses the goal names."""
+    goal = goal_from_cells(report.cells())
+    return MatrixModel(report.cluster, report.evaluator, goal=goal)
