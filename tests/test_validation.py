@@ -332,7 +332,7 @@ ROWS: list[Row] = [
         ("spec", "containers", 1, "ports", 0, "name"),
         'two ports in this pod are named "http"',
     ),
-    E(
+    W(
         "duplicate-container-port",
         pod(
             """
@@ -345,13 +345,13 @@ ROWS: list[Row] = [
         "share one network namespace",
         "different `containerPort`",
     ),
-    E(
+    W(
         "duplicate-port-one-container",
         pod("containers: [{name: c, ports: [{containerPort: 80}, {containerPort: 80}]}]"),
         C0 + ("ports", 1, "containerPort"),
         "port 80/TCP is declared twice",
     ),
-    E(
+    W(
         "duplicate-port-init-container",
         pod(
             """
@@ -458,7 +458,7 @@ ROWS: list[Row] = [
         "must be text",
         'quote it: `tier: "1"`',
     ),
-    E(
+    W(
         "cronjob-duplicate-port",
         y(
             """

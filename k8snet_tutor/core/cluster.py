@@ -505,7 +505,14 @@ def build_cluster(documents: Iterable[Document], problems: Sequence[Problem] = (
 
 
 def _report(cluster: Cluster, doc: Document, label: str, issues: Iterable[Any]) -> bool:
-    """Add validation issues as problems; True when any is an error."""
+    """Add validation issues as problems; True when the object must be left out.
+
+    Errors that cannot change connectivity (a malformed name, a container without a name) are
+    reported but keep the object, as the reference analyzer does; every other error drops it,
+    as the API server would refuse it.
+    """
+    from k8snet_tutor.core.validation import NOT_AFFECTING_CONNECTIVITY
+
     bad = False
     for issue in issues:
         cluster.problems.append(
@@ -519,7 +526,8 @@ def _report(cluster: Cluster, doc: Document, label: str, issues: Iterable[Any]) 
                 code=issue.code,
             )
         )
-        bad = bad or issue.severity == "error"
+        if issue.severity == "error" and issue.code not in NOT_AFFECTING_CONNECTIVITY:
+            bad = True
     return bad
 
 

@@ -646,6 +646,7 @@ def _type_name(value: Any) -> str:
 _TEMPLATE_HINT = "this looks like a Helm/Go template; render it first with `helm template`"
 _TAB_HINT = "YAML indentation must use spaces, not tabs"
 _LINE_BREAK = re.compile(r"\r\n|\r|\n|\x85|\u2028|\u2029")
+_TEMPLATE_LINE = re.compile(r"^[ \t]*\{\{", re.MULTILINE)  # `{{- if ... }}` on its own line
 
 
 def _line_of(text: str, line0: int) -> str:
@@ -719,7 +720,13 @@ def _syntax_problem(exc: yaml.YAMLError, text: str, source: str) -> Problem:
         hint = _TAB_HINT
     else:
         message = f"invalid YAML: {problem_text or context or str(exc).splitlines()[0]}"
-    if "{{" in bad_line or ("{{" in text and "}}" in text):
+    prev_line = _line_of(text, line - 2) if line is not None else ""
+    if (
+        "{{" in bad_line
+        or "{{" in prev_line
+        or _TEMPLATE_LINE.search(text)
+        or (hint is None and "{{" in text)
+    ):
         hint = _TEMPLATE_HINT
     return Problem("error", message, source, line, col, hint=hint, code="yaml-syntax")
 

@@ -890,11 +890,14 @@ class _Checker:
             return
         first = bindings.get((number, protocol))
         if first is not None:
-            self.error(
+            # The API server accepts this with a warning; at run time only one container can
+            # bind the port, so the tutor reports it loudly but keeps the pod.
+            self.warning(
                 path + ("containerPort",),
                 f"port {number}/{protocol} is declared twice in this pod (first at "
                 f"{format_path(first)}). All containers in a pod share one network namespace "
-                "and one IP address, so only one of them can listen on a given port",
+                "and one IP address, so only one of them can listen on a given port; the API "
+                "server accepts the pod with a warning, but the second container cannot bind it",
                 "give one of the containers a different `containerPort` (and make its program "
                 "listen there)",
                 "duplicate-container-port",

@@ -13,7 +13,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from k8snet_tutor.core.cluster import WORKLOAD_KINDS, Cluster, NetworkPolicy, Pod, Service, build_cluster
+from k8snet_tutor.core.cluster import (
+    WORKLOAD_KINDS,
+    Cluster,
+    NetworkPolicy,
+    Pod,
+    Service,
+    build_cluster,
+)
 from k8snet_tutor.core.endpoints import Unresolved, resolve
 from k8snet_tutor.core.evaluate import Evaluator, External, IPBlockMode
 from k8snet_tutor.core.explain import Explanation, explain

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -516,7 +516,7 @@ class _Reader:
 
     def expect(self, value: Any, path: FieldPath) -> bool | None:
         if value in ("allowed", "denied"):
-            return value == "allowed"
+            return bool(value == "allowed")
         if value is None:
             self.report(path, "missing `expect`", "write `expect: allowed` or `expect: denied`")
         else:
@@ -840,7 +840,7 @@ def _parse_max_policies(
     return None if count is None else MaxPoliciesCheck(count=count, **common)
 
 
-def _parse_field_check(cls: type[ForbidCheck] | type[RequireCheck]) -> Any:
+def _parse_field_check(cls: type[ForbidCheck] | type[RequireCheck]) -> _Parser:
     def parse(r: _Reader, body: Any, path: FieldPath, common: dict[str, Any]) -> Check | None:
         if isinstance(body, str):
             name: str | None = body.strip() or None
@@ -867,7 +867,9 @@ def _parse_objects(r: _Reader, body: Any, path: FieldPath, common: dict[str, Any
     return ObjectsCheck(kind=kind, count=count, **common)
 
 
-_PARSERS: dict[str, Any] = {
+_Parser = Callable[[_Reader, Any, FieldPath, dict[str, Any]], "Check | None"]
+
+_PARSERS: dict[str, _Parser] = {
     "probes": _parse_probes,
     "table": _parse_table,
     "endpoints": _parse_endpoints,

@@ -119,22 +119,32 @@ class Progress:
                 raise ProgressFormatError("the file does not hold a JSON object")
             version = data.get("version")
             if isinstance(version, int) and not isinstance(version, bool) and version > PROGRESS_VERSION:
-                backup = _set_aside(target)
-                progress.warnings.append(
-                    f"the progress file {target} was written by a newer version of k8snet-tutor "
-                    f"(format {version}; this version reads {PROGRESS_VERSION}). It was kept as "
-                    f"{backup}; starting with empty progress."
+                why = (
+                    f"was written by a newer version of k8snet-tutor (format {version}; this "
+                    f"version reads {PROGRESS_VERSION})"
                 )
-                return progress
+                return progress._setting_aside(why)
             progress._read(data)
         except (ValueError, UnicodeDecodeError) as exc:  # JSONDecodeError and ProgressFormatError
-            backup = _set_aside(target)
-            progress = cls(path=target)
-            progress.warnings.append(
-                f"the progress file {target} is damaged ({exc}). It was kept as {backup}; "
-                "starting with empty progress."
-            )
+            return cls(path=target)._setting_aside(f"is damaged ({exc})")
         return progress
+
+    def _setting_aside(self, why: str) -> Progress:
+        assert self.path is not None
+        target = self.path
+        backup = set_aside(target)
+        if backup is None:
+            self.path = None  # never overwrite what we could not move away
+            self.warnings.append(
+                f"the progress file {target} {why}, and it could not be renamed; starting with "
+                "empty progress that will not be saved there"
+            )
+        else:
+            self.warnings.append(
+                f"the progress file {target} {why}. It was kept as {backup}; starting with "
+                "empty progress."
+            )
+        return self
 
     def _read(self, data: dict[str, Any]) -> None:
         if data.get("version") != PROGRESS_VERSION:
@@ -296,7 +306,7 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
-def _set_aside(path: Path) -> Path:
+def set_aside(path: Path) -> Path | None:
     """Rename a file we cannot use to `<name>.bak-<timestamp>` (never overwriting a backup)."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     backup = path.with_name(f"{path.name}.bak-{stamp}")
@@ -307,5 +317,5 @@ def _set_aside(path: Path) -> Path:
     try:
         os.replace(path, backup)
     except OSError:
-        return path
+        return None
     return backup
