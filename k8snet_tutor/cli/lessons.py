@@ -19,7 +19,7 @@ import re
 import sys
 from pathlib import Path
 
-from k8snet_tutor.cli.common import EXIT_CHECK_FAILED, EXIT_INPUT, EXIT_OK, fail, print_problems
+from k8snet_tutor.cli.common import EXIT_CHECK_FAILED, EXIT_OK, fail, print_problems
 from k8snet_tutor.learning.checks import check, results_summary
 from k8snet_tutor.learning.lesson import (
     ID_PATTERN,

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from k8snet_tutor.core.cluster import Cluster, NetworkPolicy, Pod, PolicyPort, Rule
-from k8snet_tutor.core.ipsets import IPSet, address_value, range_text, split_space
+from k8snet_tutor.core.ipsets import IPSet, address_value, range_text, split_space, value_text
 from k8snet_tutor.core.ports import ALL, NONE, ConnectionSet
 from k8snet_tutor.core.selectors import LabelSelector, Requirement
 
@@ -47,11 +47,13 @@ class External:
 
     @property
     def id(self) -> str:
-        return range_text(self.lo, self.hi)
+        """`203.0.113.9` for one address, `first-last` for a range."""
+        return value_text(self.lo) if self.lo == self.hi else range_text(self.lo, self.hi)
 
     @property
     def label(self) -> str:
-        return f"{self.id}[External]"
+        """netpol-analyzer's form, always a range: `1.2.3.4-1.2.3.4[External]`."""
+        return f"{range_text(self.lo, self.hi)}[External]"
 
 
 def ports_connections(ports: Sequence[PolicyPort], pod: Pod | None) -> ConnectionSet:

@@ -1,0 +1,344 @@
+"""The lesson screen: lesson text, the YAML editor, the live matrix, the checks, and success."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Footer, Markdown, Static
+
+from k8snet_tutor.learning.checks import LEARNER_SOURCE, check
+from k8snet_tutor.learning.lesson import Lesson
+from k8snet_tutor.tui import help_data
+from k8snet_tutor.tui.grid import lesson_model
+from k8snet_tutor.tui.messages import (
+    Evaluation,
+    HintRevealed,
+    LessonPassed,
+    LessonReset,
+    OpenLesson,
+    ProgressSaved,
+    SolutionShown,
+)
+from k8snet_tutor.tui.screens.modals import ConfirmScreen, DiffScreen, YamlViewScreen, unified_diff
+from k8snet_tutor.tui.screens.workbench import WorkbenchScreen
+from k8snet_tutor.tui.session import Session
+from k8snet_tutor.tui.widgets.yaml_editor import YamlEditor
+
+TOPIC_NAMES = {
+    "pods": "Pods",
+    "labels": "Labels",
+    "services": "Services",
+    "policies": "Network policies",
+    "debugging": "Debugging",
+    "legacy": "Legacy formats",
+}
+
+
+class LessonScreen(WorkbenchScreen):
+    """One lesson: read, edit, watch the matrix, pass the checks."""
+
+    is_lesson_screen = True
+    VIEWS = (("lesson", "Lesson"), ("yaml", "YAML"), ("matrix", "Matrix"), ("checks", "Checks"))
+    EDITOR_SOURCE = LEARNER_SOURCE
+
+    BINDINGS = [
+        *help_data.bindings(help_data.LESSON_KEYS),
+        Binding("f11", "view(-1)", "Prev view", show=False),
+        Binding("f12", "view(1)", "Next view", show=False),
+    ]
+
+    def __init__(self, session: Session, lesson: Lesson) -> None:
+        super().__init__()
+        self.session = session
+        self.lesson = lesson
+        self.passed = False
+        self.passed_announced = False
+
+    # -- layout -----------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        lessons = self.session.lessons
+        index = (lessons.index(self.lesson.id) or 0) + 1
+        yield Static(self._title_text(index, len(lessons)), id="title")
+        yield from self.compose_view_tabs()
+        with Horizontal(id="body"):
+            with Vertical(id="left"):
+                with VerticalScroll(id="lesson-pane"):
+                    yield Markdown(self._lesson_markdown(), id="lesson-text")
+                yield YamlEditor(self.session.yaml_for(self.lesson), id="editor")
+            with Vertical(id="right"):
+                yield from self.compose_matrix()
+                with VerticalScroll(id="checks-pane"):
+                    with Vertical(id="success"):
+                        yield Static("", id="success-title")
+                        yield Markdown("", id="success-text")
+                        with Horizontal(id="success-buttons"):
+                            yield Button("Next lesson (F8)", id="next", variant="success")
+                    yield Static("", id="checks")
+        yield Static("", id="status")
+        yield Footer()
+
+    def _title_text(self, index: int, total: int) -> Text:
+        text = Text()
+        text.append(f" Lesson {index}/{total} ", style="bold reverse")
+        text.append(f" {self.lesson.title} ", style="bold")
+        topic = TOPIC_NAMES.get(self.lesson.topic, self.lesson.topic)
+        text.append(f" {topic} · {'●' * self.lesson.difficulty} · ~{self.lesson.minutes} min", style="dim")
+        return text
+
+    def _lesson_markdown(self) -> str:
+        parts = [f"# {self.lesson.title}\n", self.lesson.introduction.strip()]
+        used = min(self.session.state(self.lesson.id).hints_used, len(self.lesson.hints))
+        if used:
+            parts.append("\n## Hints\n")
+            for i, hint in enumerate(self.lesson.hints[:used], 1):
+                parts.append(f"{i}. {hint}")
+        remaining = len(self.lesson.hints) - used
+        if remaining:
+            parts.append(f"\n*{remaining} hint{'s' if remaining != 1 else ''} available: press F2.*")
+        return "\n".join(parts) + "\n"
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.session.set_current(self.lesson.id)
+        self.query_one("#success").display = False
+        self.editor.focus()
+        self.schedule_evaluation(immediate=True)
+
+    def show_view_of(self, widget_id: str) -> None:
+        view = {"matrix": "matrix", "editor": "yaml", "checks": "checks", "lesson": "lesson"}.get(widget_id)
+        if view and self.has_class("-narrow"):
+            self._show_view(view)
+
+    # -- evaluation -------------------------------------------------------------------------------
+    def compute(self, text: str, generation: int) -> Evaluation:
+        report = check(self.lesson, text)
+        model = lesson_model(report) if report.valid else None
+        return Evaluation(generation, text, model, list(report.problems), report)
+
+    def text_edited(self, text: str) -> None:
+        self.session.update(self.lesson.id, yaml=text)
+
+    def evaluated(self, evaluation: Evaluation) -> None:
+        self.session.update(self.lesson.id, yaml=evaluation.text)
+        self.passed = evaluation.passed
+        if self.passed:
+            self.session.update(self.lesson.id, completed=True)
+        self._save()
+        self._render_checks(evaluation)
+        self._render_success()
+        if self.passed and not self.passed_announced:
+            self.passed_announced = True
+            self.post_message(LessonPassed(self.lesson.id))
+            if self.has_class("-narrow"):
+                self.notify("All checks pass! The closing explanation is in the Checks view.", title="Lesson passed")
+        elif not self.passed:
+            self.passed_announced = False
+
+    def _save(self) -> None:
+        try:
+            self.session.save()
+        except OSError as exc:
+            self.notify(f"Could not save progress: {exc}", severity="error")
+            return
+        self.post_message(ProgressSaved(str(self.session.progress_file)))
+
+    def _render_checks(self, evaluation: Evaluation) -> None:
+        report = evaluation.report
+        text = Text()
+        if report is None:
+            self.query_one("#checks", Static).update(text)
+            return
+        results = report.results
+        ok = sum(1 for r in results if r.passed)
+        text.append(f"Checks {ok}/{len(results)}\n", style="bold")
+        for r in results:
+            if r.passed:
+                text.append(" ✓ ", style="bold green")
+                text.append(r.description + "\n")
+            else:
+                text.append(" ✗ ", style="bold red")
+                text.append(r.description + "\n", style="bold")
+                for reason in r.reasons[:3]:
+                    text.append(f"     {reason}\n", style="dim")
+                if len(r.reasons) > 3:
+                    text.append(f"     ... {len(r.reasons) - 3} more\n", style="dim")
+        self.query_one("#checks", Static).update(text)
+
+    def _render_success(self) -> None:
+        success = self.query_one("#success")
+        success.display = self.passed
+        if not self.passed:
+            return
+        self.query_one("#success-title", Static).update(
+            Text("✓ Lesson passed! Keep experimenting, or move on when you are ready.", style="bold green")
+        )
+        body = self.lesson.explanation.strip()
+        if self.lesson.remember:
+            body += f"\n\n**Remember:** {self.lesson.remember}"
+        self.query_one("#success-text", Markdown).update(body)
+        nxt = self.session.lessons.next_lesson(self.lesson.id)
+        button = self.query_one("#next", Button)
+        button.label = f"Next: {nxt.title} (F8)" if nxt else "Back to the lessons (Esc)"
+
+    def update_status(self) -> None:
+        evaluation = self.last
+        text = Text()
+        if evaluation is not None and evaluation.errors:
+            text.append_text(self.problems_text(evaluation))
+            text.append("The matrix shows your last valid YAML.", style="dim")
+        elif self.model is not None:
+            wrong = self.model.wrong_count()
+            if self.passed:
+                text.append("✓ All checks pass", style="bold green")
+            elif wrong:
+                text.append(f"{wrong} cell{'s' if wrong != 1 else ''} still wrong", style="bold yellow")
+            else:
+                text.append("The matrix matches the goal", style="green")
+            report = evaluation.report if evaluation else None
+            if report is not None:
+                ok = sum(1 for r in report.results if r.passed)
+                text.append(f" · checks {ok}/{len(report.results)}")
+            text.append(f" · port {self.port}", style="dim")
+        self.query_one("#status", Static).update(text)
+        self.set_class(bool(evaluation and evaluation.errors), "-has-errors")
+
+    def update_matrix_summary(self) -> None:
+        super().update_matrix_summary()
+        if self.model is None:
+            return
+        wrong = self.model.wrong_count()
+        summary = self.query_one("#matrix-summary", Static)
+        text = Text()
+        if wrong:
+            text.append(f" {wrong} cell{'s' if wrong != 1 else ''} still wrong", style="bold yellow")
+        else:
+            text.append(" matches the goal ✓", style="bold green")
+        if self.changed_cells:
+            text.append(f"  *{len(self.changed_cells)} changed", style="bold")
+        if self.stale:
+            text.append("  (stale)", style="bold red")
+        summary.update(text)
+
+    # -- actions ----------------------------------------------------------------------------------
+    def action_hint(self) -> None:
+        hints = self.lesson.hints
+        used = self.session.state(self.lesson.id).hints_used
+        if used >= len(hints):
+            if hints:
+                self.notify("That was the last hint. F4 shows the reference solution.")
+            else:
+                self.notify("This lesson has no hints.")
+            return
+        self.session.update(self.lesson.id, hints_used=used + 1)
+        self._save()
+        self.query_one("#lesson-text", Markdown).update(self._lesson_markdown())
+        self.show_view_of("lesson")
+        pane = self.query_one("#lesson-pane", VerticalScroll)
+        self.call_after_refresh(pane.scroll_end, animate=False)
+        self.notify(hints[used], title=f"Hint {used + 1}/{len(hints)}", timeout=8)
+        self.post_message(HintRevealed(self.lesson.id, used, hints[used]))
+
+    def action_background(self) -> None:
+        self.app.push_screen(
+            YamlViewScreen(
+                f"Background cluster of “{self.lesson.title}” (read-only)",
+                self.lesson.background,
+                "Your YAML is added to these objects. Esc closes.",
+            )
+        )
+
+    def action_reset(self) -> None:
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.session.update(self.lesson.id, reset=True)
+                self._save()
+                self.set_editor_text(self.lesson.starter)
+                self.notify("Your YAML is back to the starter.")
+                self.post_message(LessonReset(self.lesson.id))
+
+        self.app.push_screen(
+            ConfirmScreen("Reset your YAML to the starter?", "Your current YAML will be lost.", yes="Reset"),
+            done,
+        )
+
+    def action_solution(self) -> None:
+        state = self.session.state(self.lesson.id)
+        if not self.lesson.solution:
+            self.notify("This lesson has no reference solution.")
+            return
+        if self.passed or state.completed:
+            self._show_solution()
+            return
+        left = len(self.lesson.hints) - state.hints_used
+        if left > 0:
+            self.notify(
+                f"The solution unlocks once you pass, or after the last hint (F2: {left} left).",
+                title="Not yet",
+            )
+            return
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self._show_solution()
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Show the reference solution?",
+                "Trying a little longer often teaches more. The solution is shown as a diff against your YAML.",
+                yes="Show it",
+                no="Keep trying",
+            ),
+            done,
+        )
+
+    def _show_solution(self) -> None:
+        diff = unified_diff(self.editor.text, self.lesson.solution, "your YAML", "reference solution")
+        self.post_message(SolutionShown(self.lesson.id, diff))
+        self.app.push_screen(
+            DiffScreen(
+                "Reference solution (diff against your YAML)",
+                diff,
+                "Lines with - are yours, lines with + are the solution's. Other solutions can pass too.",
+            )
+        )
+
+    def action_save(self) -> None:
+        self.session.update(self.lesson.id, yaml=self.editor.text)
+        self._save()
+        self.notify(f"Saved to {self.session.progress_file}")
+
+    def action_next_lesson(self) -> None:
+        nxt = self.session.lessons.next_lesson(self.lesson.id)
+        if nxt is None:
+            self.notify("This is the last lesson.")
+            return
+        self.post_message(OpenLesson(nxt.id))
+
+    def action_previous_lesson(self) -> None:
+        prev = self.session.lessons.previous_lesson(self.lesson.id)
+        if prev is None:
+            self.notify("This is the first lesson.")
+            return
+        self.post_message(OpenLesson(prev.id))
+
+    @on(Button.Pressed, "#next")
+    def _next_pressed(self) -> None:
+        if self.session.lessons.next_lesson(self.lesson.id) is None:
+            self.action_back()
+        else:
+            self.action_next_lesson()
+
+    def action_back(self) -> None:
+        self.session.update(self.lesson.id, yaml=self.editor.text)
+        self._save()
+        self.app.action_home()
+
+    def on_unmount(self) -> None:
+        try:
+            self.session.update(self.lesson.id, yaml=self.editor.text)
+            self.session.save()
+        except Exception:
+            pass

@@ -1,0 +1,263 @@
+"""The sandbox: real manifests in the editor, the live matrix and explanations, a filter for big
+clusters, export of the matrix, and a diff against the original files."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Input, Static
+
+from k8snet_tutor.core.cluster import merge_text
+from k8snet_tutor.core.evaluate import Evaluator, IPBlockMode
+from k8snet_tutor.core.matrix import Matrix, to_csv, to_json, to_markdown
+from k8snet_tutor.core.ports import PortProbe
+from k8snet_tutor.tui import help_data
+from k8snet_tutor.tui.grid import ALL_PORTS, sandbox_model
+from k8snet_tutor.tui.messages import Evaluation, MatrixExported
+from k8snet_tutor.tui.screens.modals import ConfirmScreen, DiffScreen, PromptScreen, unified_diff
+from k8snet_tutor.tui.screens.workbench import WorkbenchScreen
+from k8snet_tutor.tui.widgets.yaml_editor import YamlEditor
+
+SANDBOX_SOURCE = "sandbox.yaml"
+SUFFIXES = (".yaml", ".yml", ".json")
+EXAMPLE = """\
+# A sandbox: write (or paste) Kubernetes manifests; the matrix follows as you type.
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  labels: {app: web}
+spec:
+  containers:
+    - name: nginx
+      image: nginx:1.27
+      ports: [{containerPort: 80}]
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: client
+  labels: {app: client}
+spec:
+  containers:
+    - {name: curl, image: curlimages/curl}
+"""
+
+
+def _files(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    found: list[Path] = []
+    for root, dirs, names in os.walk(path):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(names):
+            if name.lower().endswith(SUFFIXES) and not name.startswith("."):
+                found.append(Path(root) / name)
+    return found
+
+
+def read_manifests(paths: Sequence[str | os.PathLike[str]]) -> tuple[str, list[str], list[str]]:
+    """Files and folders -> (one multi-document YAML text, files read, errors).
+
+    Each file starts with a `# file: PATH` comment so the combined text stays navigable.
+    """
+    chunks: list[str] = []
+    files: list[str] = []
+    errors: list[str] = []
+    for given in paths:
+        path = Path(given).expanduser()
+        if not path.exists():
+            errors.append(f"{given}: no such file or folder")
+            continue
+        for f in _files(path):
+            try:
+                text = f.read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError) as exc:
+                errors.append(f"{f}: {exc}")
+                continue
+            files.append(str(f))
+            body = text.strip("\n")
+            if body.startswith("---"):
+                body = body[3:].lstrip("\n")
+            chunks.append(f"# file: {f}\n{body}\n")
+    return "---\n".join(chunks), files, errors
+
+
+class SandboxScreen(WorkbenchScreen):
+    """Experiment with real manifests."""
+
+    VIEWS = (("yaml", "YAML"), ("matrix", "Matrix"))
+    EDITOR_SOURCE = SANDBOX_SOURCE
+    BINDINGS = [
+        *help_data.bindings(help_data.SANDBOX_KEYS),
+        ("f11", "view(-1)", "Prev view"),
+        ("f12", "view(1)", "Next view"),
+    ]
+
+    def __init__(
+        self,
+        text: str,
+        files: Sequence[str] = (),
+        *,
+        ipblocks: IPBlockMode = "pods",
+        title: str = "",
+    ) -> None:
+        super().__init__()
+        self.original = text
+        self.files = list(files)
+        self.ipblocks: IPBlockMode = ipblocks
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        title = Text()
+        title.append(" Sandbox ", style="bold reverse")
+        if self.title_text:
+            title.append(f" {self.title_text}", style="bold")
+        elif self.files:
+            first = self.files[0] if len(self.files) == 1 else f"{len(self.files)} files"
+            title.append(f" {first}", style="bold")
+        title.append("  edits stay here: your files are never written", style="dim")
+        yield Static(title, id="title")
+        yield from self.compose_view_tabs()
+        with Horizontal(id="body"):
+            with Vertical(id="left"):
+                yield YamlEditor(self.original, id="editor")
+            with Vertical(id="right"):
+                yield Input(placeholder="filter rows and columns: namespace or name (ctrl+f)", id="filter", compact=True)
+                yield from self.compose_matrix()
+        yield Static("", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.matrix.focus()
+        self.schedule_evaluation(immediate=True)
+
+    def show_view_of(self, widget_id: str) -> None:
+        view = {"matrix": "matrix", "editor": "yaml"}.get(widget_id)
+        if view and self.has_class("-narrow"):
+            self._show_view(view)
+
+    # -- evaluation -------------------------------------------------------------------------------
+    def compute(self, text: str, generation: int) -> Evaluation:
+        cluster = merge_text([(text, SANDBOX_SOURCE)])
+        problems = list(cluster.problems)
+        errors = [p for p in problems if p.severity == "error" and p.code == "yaml-syntax"]
+        if errors:
+            # A syntax error hides whole documents: keep the last good matrix instead.
+            return Evaluation(generation, text, None, problems)
+        evaluator = Evaluator(cluster, ipblocks=self.ipblocks)
+        model = sandbox_model(cluster, evaluator)
+        return Evaluation(generation, text, model, [p for p in problems if p.severity != "error"] + [
+            p for p in problems if p.severity == "error"
+        ])
+
+    def evaluated(self, evaluation: Evaluation) -> None:
+        pass
+
+    def update_status(self) -> None:
+        evaluation = self.last
+        text = Text()
+        if evaluation is not None and evaluation.model is None:
+            text.append_text(self.problems_text(evaluation))
+            text.append("The matrix shows the last valid YAML.", style="dim")
+        else:
+            if evaluation is not None and evaluation.errors:
+                n = len(evaluation.errors)
+                p = evaluation.errors[0]
+                where = f"line {p.line}: " if p.line else ""
+                text.append(f"{n} object{'s' if n != 1 else ''} left out: ", style="bold yellow")
+                text.append(f"{where}{p.message}\n")
+            if self.model is not None:
+                ev = self.model.evaluator
+                text.append(
+                    f"{len(ev.pods)} pods · {len(self.model.cluster.services)} services · "
+                    f"{len(ev.policies)} policies · port {self.port}",
+                )
+                if self.last_seconds:
+                    text.append(f" · evaluated in {self.last_seconds * 1000:.0f} ms", style="dim")
+        self.query_one("#status", Static).update(text)
+        self.set_class(bool(evaluation and evaluation.errors), "-has-errors")
+
+    # -- filter -----------------------------------------------------------------------------------
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.matrix.filter_text = event.value
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.matrix.focus()
+
+    def action_filter(self) -> None:
+        self.show_view_of("matrix")
+        self.query_one("#filter", Input).focus()
+
+    # -- actions ----------------------------------------------------------------------------------
+    def action_diff_original(self) -> None:
+        diff = unified_diff(self.original, self.editor.text, "original", "edited")
+        self.app.push_screen(DiffScreen("Your changes (diff against the original manifests)", diff))
+
+    def action_revert(self) -> None:
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.set_editor_text(self.original)
+
+        self.app.push_screen(ConfirmScreen("Revert to the original manifests?", "Your edits will be lost.", yes="Revert"), done)
+
+    def action_export(self) -> None:
+        def done(path: str | None) -> None:
+            if path:
+                self.export(path)
+
+        self.app.push_screen(
+            PromptScreen(
+                "Export the matrix to a file",
+                "matrix.csv",
+                f"The format follows the extension: .csv, .md or .json. Port: {self.port}.",
+            ),
+            done,
+        )
+
+    def export(self, path: str) -> str | None:
+        """Write the matrix (pods, for the selected port) to `path`; returns the format used."""
+        if self.model is None:
+            self.notify("Nothing to export yet.", severity="warning")
+            return None
+        suffix = Path(path).suffix.lower()
+        fmt = {".csv": "csv", ".md": "md", ".markdown": "md", ".json": "json"}.get(suffix)
+        if fmt is None:
+            self.notify("Use a file name ending in .csv, .md or .json.", severity="error")
+            return None
+        matrix = Matrix.build(self.model.evaluator)
+        probe = None if self.port == ALL_PORTS else PortProbe.parse(self.port)
+        if fmt == "csv":
+            out = to_csv(matrix, probe)
+        elif fmt == "md":
+            out = to_markdown(matrix, probe)
+        else:
+            out = to_json(matrix, [probe] if probe else [])
+        try:
+            target = Path(path).expanduser()
+            target.write_text(out, encoding="utf-8")
+        except OSError as exc:
+            self.notify(f"Could not write {path}: {exc}", severity="error")
+            return None
+        self.notify(f"Exported the matrix ({fmt}, {self.port}) to {path}")
+        self.post_message(MatrixExported(str(target), fmt))
+        return fmt
+
+    def action_back(self) -> None:
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.app.action_home()  # type: ignore[attr-defined]
+
+        if self.editor.text != self.original:
+            self.app.push_screen(ConfirmScreen("Leave the sandbox?", "Your edits are not saved anywhere.", yes="Leave"), done)
+        else:
+            self.app.action_home()  # type: ignore[attr-defined]

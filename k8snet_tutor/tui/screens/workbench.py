@@ -1,0 +1,345 @@
+"""What the lesson and sandbox screens share: editor -> debounced evaluation in a worker ->
+matrix, explanation and status; the last good matrix kept (and marked stale) while the YAML is
+broken; the narrow-terminal view switcher; `$EDITOR`.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import tempfile
+import time
+from typing import ClassVar
+
+from rich.text import Text
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Select, Static, Tab, Tabs
+from textual.worker import get_current_worker
+
+from k8snet_tutor.tui.grid import MatrixModel
+from k8snet_tutor.tui.messages import Evaluation, EvaluationFinished, EvaluationStarted, MatrixUpdated
+from k8snet_tutor.tui.widgets.matrix_grid import MatrixGrid
+from k8snet_tutor.tui.widgets.yaml_editor import YamlEditor
+
+DEBOUNCE_SECONDS = 0.15
+NARROW_WIDTH = 100
+NARROW_HEIGHT = 28
+
+
+class WorkbenchScreen(Screen[None]):
+    """Base class: subclasses compose the layout and implement `compute` (run in a thread)."""
+
+    VIEWS: ClassVar[tuple[tuple[str, str], ...]] = ()  # (id, label) of the narrow-mode tabs
+    EDITOR_SOURCE = "input.yaml"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.generation = 0
+        self.evaluated_generation = -1
+        self.model: MatrixModel | None = None  # the last good matrix
+        self.previous_model: MatrixModel | None = None
+        self.last: Evaluation | None = None
+        self.port: str = ""
+        self.changed_cells: set[tuple[int, int]] = set()
+        self.stale = False
+        self._debounce = None
+        self._suppress_change = False
+        self.view = self.VIEWS[0][0] if self.VIEWS else ""
+        self.last_seconds = 0.0
+
+    # -- layout helpers ---------------------------------------------------------------------------
+    def compose_view_tabs(self) -> ComposeResult:
+        yield Tabs(*(Tab(label, id=f"view-{vid}") for vid, label in self.VIEWS), id="views")
+
+    def compose_matrix(self) -> ComposeResult:
+        with Horizontal(id="matrix-bar"):
+            yield Static("Matrix", id="matrix-title")
+            yield Select[str]([], prompt="port", allow_blank=True, id="port", compact=True)
+            yield Static("", id="matrix-summary")
+        yield MatrixGrid(id="matrix")
+        with VerticalScroll(id="explain-pane", can_focus=True):
+            yield Static("Move the cursor onto a cell to see why it is allowed or denied.", id="explanation")
+
+    @property
+    def editor(self) -> YamlEditor:
+        return self.query_one("#editor", YamlEditor)
+
+    @property
+    def matrix(self) -> MatrixGrid:
+        return self.query_one("#matrix", MatrixGrid)
+
+    def on_mount(self) -> None:
+        self._apply_size(self.app.size.width, self.app.size.height)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._apply_size(event.size.width, event.size.height)
+
+    def _apply_size(self, width: int, height: int) -> None:
+        narrow = width < NARROW_WIDTH or height < NARROW_HEIGHT
+        self.set_class(narrow, "-narrow")
+        self._show_view(self.view)
+
+    def _show_view(self, view: str) -> None:
+        for vid, _ in self.VIEWS:
+            self.set_class(vid == view, f"-view-{vid}")
+        self.view = view
+        try:
+            tabs = self.query_one("#views", Tabs)
+        except Exception:
+            return
+        if tabs.active != f"view-{view}":
+            tabs.active = f"view-{view}"
+
+    @on(Tabs.TabActivated, "#views")
+    def _view_tab(self, event: Tabs.TabActivated) -> None:
+        if event.tab.id:
+            view = event.tab.id.removeprefix("view-")
+            if view != self.view:
+                self._show_view(view)
+
+    def action_view(self, step: int) -> None:
+        ids = [vid for vid, _ in self.VIEWS]
+        if not ids:
+            return
+        i = ids.index(self.view) if self.view in ids else 0
+        self._show_view(ids[(i + step) % len(ids)])
+
+    def show_view_of(self, widget_id: str) -> None:
+        """In narrow mode, switch to the view that contains `widget_id` (subclasses map it)."""
+
+    # -- editing -> evaluation --------------------------------------------------------------------
+    def set_editor_text(self, text: str) -> None:
+        """Replace the editor's text (reset, $EDITOR) and evaluate it."""
+        self.editor.load_text(text)
+        self.schedule_evaluation(immediate=True)
+
+    @on(YamlEditor.Changed, "#editor")
+    def _editor_changed(self, event: YamlEditor.Changed) -> None:
+        self.text_edited(event.text_area.text)
+        self.schedule_evaluation()
+
+    def text_edited(self, text: str) -> None:
+        """Hook: the text changed (before the debounce)."""
+
+    def schedule_evaluation(self, immediate: bool = False) -> None:
+        self.generation += 1
+        if self._debounce is not None:
+            self._debounce.stop()
+            self._debounce = None
+        if immediate:
+            self._start_evaluation()
+        else:
+            self._debounce = self.set_timer(DEBOUNCE_SECONDS, self._start_evaluation)
+
+    def _start_evaluation(self) -> None:
+        self._debounce = None
+        text = self.editor.text
+        self.post_message(EvaluationStarted(self.generation))
+        self._status_busy(True)
+        self.evaluate(text, self.generation, self.port)
+
+    @work(thread=True, exclusive=True, group="evaluate", exit_on_error=False)
+    def evaluate(self, text: str, generation: int, port: str) -> None:
+        worker = get_current_worker()
+        started = time.perf_counter()
+        evaluation = self.compute(text, generation)
+        if evaluation.model is not None:
+            # Warm what the UI will show first, off the UI thread.
+            show = port if port in evaluation.model.ports else evaluation.model.ports[0]
+            evaluation.model.grid(show)
+            evaluation.model.wrong_count()
+            previous = self.model
+            if previous is not None:
+                self._changed_cache = (evaluation.model, show, evaluation.model.changed(previous, show))
+        evaluation.seconds = time.perf_counter() - started
+        if worker.is_cancelled:
+            return
+        self.post_message(EvaluationFinished(evaluation))
+
+    def compute(self, text: str, generation: int) -> Evaluation:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    @on(EvaluationFinished)
+    def _evaluation_finished(self, message: EvaluationFinished) -> None:
+        evaluation = message.evaluation
+        if evaluation.generation != self.generation:
+            return  # a newer edit is on its way: drop this stale result
+        self.evaluated_generation = evaluation.generation
+        self.last_seconds = evaluation.seconds
+        self.last = evaluation
+        self._status_busy(False)
+        first_error = evaluation.errors[0] if evaluation.errors else None
+        self.editor.set_error_line(first_error.line if first_error else None)
+        if evaluation.model is not None:
+            self.previous_model = self.model
+            self.model = evaluation.model
+            self.stale = False
+            ports = evaluation.model.ports
+            if self.port not in ports:
+                self.port = ports[0]
+            self.changed_cells = self._changed_for(self.port)
+        else:
+            self.stale = self.model is not None
+        self._refresh_ports()
+        self.refresh_matrix()
+        self.evaluated(evaluation)
+        self.update_status()
+        wrong = self.model.wrong_count() if self.model is not None else 0
+        self.post_message(MatrixUpdated(evaluation.generation, wrong, len(self.changed_cells), self.stale))
+
+    def _changed_for(self, port: str) -> set[tuple[int, int]]:
+        cached = getattr(self, "_changed_cache", None)
+        if cached is not None and cached[0] is self.model and cached[1] == port:
+            return set(cached[2])
+        if self.model is None:
+            return set()
+        return self.model.changed(self.previous_model, port)
+
+    def evaluated(self, evaluation: Evaluation) -> None:
+        """Hook: a fresh evaluation is on screen."""
+
+    # -- matrix -----------------------------------------------------------------------------------
+    def _refresh_ports(self) -> None:
+        select = self.query_one("#port", Select)
+        ports = self.model.ports if self.model is not None else []
+        options = [(p, p) for p in ports]
+        if getattr(self, "_port_options", None) != options:
+            self._port_options = options
+            with select.prevent(Select.Changed):
+                select.set_options(options)
+        if self.port and select.value != self.port:
+            with select.prevent(Select.Changed):
+                select.value = self.port
+
+    @on(Select.Changed, "#port")
+    def _port_selected(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str) and event.value != self.port:
+            self.set_port(event.value)
+
+    def set_port(self, port: str) -> None:
+        self.port = port
+        self.changed_cells = self._changed_for(port)
+        self._refresh_ports()
+        self.refresh_matrix()
+        self.update_status()
+
+    def action_cycle_port(self) -> None:
+        if self.model is None or not self.model.ports:
+            return
+        ports = self.model.ports
+        i = ports.index(self.port) if self.port in ports else -1
+        self.set_port(ports[(i + 1) % len(ports)])
+
+    def refresh_matrix(self) -> None:
+        matrix = self.matrix
+        if self.model is None:
+            matrix.set_model(None, "")
+            return
+        matrix.set_model(self.model, self.port, changed=self.changed_cells, stale=self.stale)
+        self.update_matrix_summary()
+
+    def update_matrix_summary(self) -> None:
+        summary = self.query_one("#matrix-summary", Static)
+        text = Text()
+        if self.model is not None:
+            text.append(f" {len(self.model.rows)}×{len(self.model.cols)}", style="dim")
+            if self.changed_cells:
+                text.append(f"  *{len(self.changed_cells)} changed", style="bold")
+        if self.stale:
+            text.append("  stale: fix the YAML", style="bold red")
+        summary.update(text)
+
+    @on(MatrixGrid.CellHighlighted, "#matrix")
+    def _cell_highlighted(self, event: MatrixGrid.CellHighlighted) -> None:
+        self.show_explanation()
+
+    @on(MatrixGrid.CellSelected, "#matrix")
+    def _cell_selected(self, event: MatrixGrid.CellSelected) -> None:
+        self.show_explanation()
+        self.query_one("#explain-pane").focus()
+
+    def show_explanation(self) -> None:
+        panel = self.query_one("#explanation", Static)
+        cell = self.matrix.current_cell()
+        if self.model is None or cell is None:
+            panel.update("Move the cursor onto a cell to see why it is allowed or denied.")
+            return
+        text = Text()
+        src, dst = self.model.rows[cell.row], self.model.cols[cell.col]
+        grid = self.model.grid(self.port)
+        text.append(f"{src.id} → {dst.id}  ({self.port})\n", style="bold")
+        expected = grid.expected.get((cell.row, cell.col))
+        if expected is not None:
+            ok = (cell.row, cell.col) not in grid.wrong
+            goal = "allowed" if expected else "denied"
+            text.append(
+                f"goal: {goal} — {'matches' if ok else 'does NOT match yet'}\n",
+                style="green" if ok else "bold yellow",
+            )
+        if self.stale:
+            text.append("(from the last valid YAML)\n", style="dim")
+        try:
+            sentences = self.model.explain_cell(cell.row, cell.col, self.port)
+        except Exception as exc:  # never let an explanation crash the screen
+            sentences = [f"(no explanation: {exc})"]
+        for i, sentence in enumerate(sentences):
+            text.append(sentence + "\n", style="" if i else "italic")
+        panel.update(text)
+
+    # -- status -----------------------------------------------------------------------------------
+    def _status_busy(self, busy: bool) -> None:
+        self.set_class(busy, "-evaluating")
+
+    def update_status(self) -> None:
+        """Subclasses fill `#status`."""
+
+    def problems_text(self, evaluation: Evaluation | None) -> Text:
+        text = Text()
+        if evaluation is None:
+            return text
+        for p in evaluation.errors[:3]:
+            where = f"line {p.line}:{p.column}" if p.line is not None else "YAML"
+            text.append(f"✗ {where}: ", style="bold red")
+            text.append(p.message)
+            if p.obj:
+                text.append(f" [{p.obj}]", style="dim")
+            if p.hint:
+                text.append(f"  hint: {p.hint}", style="italic")
+            text.append("\n")
+        if len(evaluation.errors) > 3:
+            text.append(f"... and {len(evaluation.errors) - 3} more errors\n", style="red")
+        return text
+
+    # -- keys ------------------------------------------------------------------------------------
+    def on_yaml_editor_left(self, event: YamlEditor.Left) -> None:
+        event.stop()
+        self.show_view_of("matrix")
+        self.matrix.focus()
+
+    def action_external_editor(self) -> None:
+        """Edit the YAML in $VISUAL / $EDITOR; the screen resumes with the new text."""
+        command = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+        with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False, encoding="utf-8") as fh:
+            fh.write(self.editor.text)
+            path = fh.name
+        try:
+            try:
+                with self.app.suspend():
+                    subprocess.run([*shlex.split(command), path], check=False)
+            except Exception as exc:  # SuspendNotSupported (web, tests), a missing editor...
+                self.notify(f"Cannot open {command}: {exc}", severity="error")
+                return
+            with open(path, encoding="utf-8") as fh:
+                new = fh.read()
+        finally:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+        if new != self.editor.text:
+            self.set_editor_text(new)
+            self.notify("Loaded the YAML from your editor.")
