@@ -661,3 +661,16 @@ def test_stdin_bytes_with_bom(monkeypatch: pytest.MonkeyPatch) -> None:
     assert problems == []
     assert doc.data == {"kind": "Pod", "metadata": {"name": "café"}}
     assert doc.position(("kind",)) == (1, 1)
+
+
+def test_typed_list_items_get_the_list_item_kind() -> None:
+    text = (
+        "apiVersion: v1\nkind: PodList\nitems:\n"
+        "- metadata: {name: a}\n  spec: {containers: [{name: c}]}\n"
+        "- kind: Pod\n  metadata: {name: b}\n"
+    )
+    docs, problems = load_text(text, "pods.yaml")
+    assert not problems
+    assert [d.data["kind"] for d in docs] == ["Pod", "Pod"]
+    assert docs[0].data["apiVersion"] == "v1"
+    assert docs[0].position(("metadata", "name")) == (4, 14)

@@ -559,6 +559,7 @@ class _Parser:
                 and isinstance(root.get("items"), list)
             ):
                 items = root["items"]
+                _fill_item_kinds(kind, root.get("apiVersion"), items)
         for path, pos, dkey in dup_warnings:
             obj, rel = _describe(root), path
             if (
@@ -781,9 +782,24 @@ def _json_fallback(text: str, source: str) -> tuple[list[Document], list[Problem
         kind = data.get("kind")
         if isinstance(kind, str) and kind.endswith("List") and isinstance(data.get("items"), list):
             items = data["items"]
+            _fill_item_kinds(kind, data.get("apiVersion"), items)
     for item in items if items is not None else [data]:
         parser._add(item, None, None)
     return parser.docs, parser.problems
+
+
+def _fill_item_kinds(list_kind: str, api_version: Any, items: list[Any]) -> None:
+    """Items of a typed list (`PodList`, `NamespaceList`, ...) may omit their own kind, as
+    `kubectl get -o json` and the API's list responses do; give them the list's item kind.
+    New keys go last, so the recorded positions of existing keys stay valid."""
+    item_kind = list_kind[: -len("List")]
+    if not item_kind:
+        return
+    for item in items:
+        if isinstance(item, dict) and "kind" not in item:
+            item["kind"] = item_kind
+            if "apiVersion" not in item and isinstance(api_version, str):
+                item["apiVersion"] = api_version
 
 
 def _depth(data: Any) -> int:

@@ -133,7 +133,9 @@ class Session:
         *,
         include_builtin: bool = True,
     ) -> Session:
-        lessons = discover(list(lesson_dirs), include_builtin=include_builtin)
+        lessons = discover(
+            list(lesson_dirs), include_builtin=include_builtin, include_env=include_builtin
+        )
         path = progress_path(progress_file)
         store: Any
         if _progress_module is not None and hasattr(_progress_module, "Progress"):

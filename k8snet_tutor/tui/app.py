@@ -1,0 +1,109 @@
+"""The tutor app: thin. It holds the session, pushes screens, and offers app-wide actions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+
+from k8snet_tutor.core.evaluate import IPBlockMode
+from k8snet_tutor.tui import help_data
+from k8snet_tutor.tui.commands import TutorCommands
+from k8snet_tutor.tui.messages import OpenLesson
+from k8snet_tutor.tui.session import Session
+
+
+class TutorApp(App[None]):
+    """`k8snet-tutor`: the lesson browser, lessons, the sandbox, help."""
+
+    TITLE = "k8snet-tutor"
+    CSS_PATH = "tutor.tcss"
+    COMMANDS = App.COMMANDS | {TutorCommands}
+    BINDINGS = [
+        Binding(k.keys, k.action.removeprefix("app."), k.description, show=k.show, priority=k.keys == "f1")
+        for k in help_data.GLOBAL_KEYS
+        if k.action != "app.command_palette"
+    ]
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        lesson_id: str | None = None,
+        sandbox: tuple[str, list[str]] | None = None,
+        ipblocks: IPBlockMode = "pods",
+        theme: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.start_lesson = lesson_id
+        self.start_sandbox = sandbox
+        self.ipblocks: IPBlockMode = ipblocks
+        if theme:
+            self.theme = theme
+
+    @classmethod
+    def create(
+        cls,
+        lesson_dirs: Sequence[str] = (),
+        progress_file: str | Path | None = None,
+        **kwargs: object,
+    ) -> TutorApp:
+        return cls(Session.open(lesson_dirs, progress_file), **kwargs)  # type: ignore[arg-type]
+
+    def on_mount(self) -> None:
+        from k8snet_tutor.tui.screens.home import HomeScreen
+
+        self.push_screen(HomeScreen(self.session))
+        if self.start_sandbox is not None:
+            text, files = self.start_sandbox
+            self._push_sandbox(text, files)
+        elif self.start_lesson:
+            self.open_lesson(self.start_lesson)
+
+    # -- navigation -------------------------------------------------------------------------------
+    def open_lesson(self, lesson_id: str) -> None:
+        from k8snet_tutor.tui.screens.lesson import LessonScreen
+
+        lesson = self.session.lesson(lesson_id)
+        if lesson is None:
+            self.notify(f"No lesson with id {lesson_id!r}.", severity="error")
+            return
+        screen = LessonScreen(self.session, lesson)
+        if isinstance(self.screen, LessonScreen):
+            self.switch_screen(screen)
+        else:
+            self._pop_to_home()
+            self.push_screen(screen)
+
+    def on_open_lesson(self, message: OpenLesson) -> None:
+        self.open_lesson(message.lesson_id)
+
+    def _pop_to_home(self) -> None:
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+
+    def action_home(self) -> None:
+        self._pop_to_home()
+
+    def action_sandbox(self) -> None:
+        from k8snet_tutor.tui.screens.sandbox import EXAMPLE
+
+        self._pop_to_home()
+        self._push_sandbox(EXAMPLE, [])
+
+    def _push_sandbox(self, text: str, files: list[str]) -> None:
+        from k8snet_tutor.tui.screens.sandbox import SandboxScreen
+
+        self.push_screen(SandboxScreen(text, files, ipblocks=self.ipblocks))
+
+    def action_help(self) -> None:
+        from k8snet_tutor.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_toggle_dark(self) -> None:
+        self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
