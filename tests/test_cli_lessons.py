@@ -104,9 +104,7 @@ def test_check_fails_with_reasons(capsys: pytest.CaptureFixture[str], tmp_path: 
     code, out, _ = run(capsys, "lessons", *PACK, "check", "fixture-policy", str(mine))
     assert code == 1
     assert "[FAIL] These 3 connections behave as the goal says" in out
-    assert (
-        "default/other -> default/web on 8080/TCP is allowed, the goal says denied" in out
-    )
+    assert "default/other -> default/web on 8080/TCP is allowed, the goal says denied" in out
     assert "hint: Select the web pod" in out
 
 
@@ -174,8 +172,15 @@ def test_new_scaffold_says_what_to_fill_in(
     assert code == 0 and f"wrote {tmp_path / 'my-lesson.yaml'}" in out
     code, out, _ = run(capsys, "lessons", "lint", str(tmp_path))
     assert code == 1
-    for field in ("title", "introduction", "background", "starter", "solution",
-                  "explanation", "remember"):
+    for field in (
+        "title",
+        "introduction",
+        "background",
+        "starter",
+        "solution",
+        "explanation",
+        "remember",
+    ):
         assert f"`{field}` still has the scaffold's TODO" in out
     assert "the goal is empty: add the checks" in out
     code, _, err = run(capsys, "lessons", "new", "my-lesson", "--dir", str(tmp_path))
@@ -200,8 +205,18 @@ def test_filled_in_scaffold_passes_lint(capsys: pytest.CaptureFixture[str], tmp_
             "metadata: {name: web-deny-all, namespace: default}\n"
             "spec:\n  podSelector: {matchLabels: {app: web}}\n"
         ),
-        goal=[{"probes": [{"from": "default/client", "to": "default/web", "port": "80/TCP",
-                           "expect": "denied"}]}],
+        goal=[
+            {
+                "probes": [
+                    {
+                        "from": "default/client",
+                        "to": "default/web",
+                        "port": "80/TCP",
+                        "expect": "denied",
+                    }
+                ]
+            }
+        ],
         hints=["Select the web pod.", "Give the policy no ingress rules."],
         explanation="Selected, with no rules: nothing gets in.",
         remember="Selecting a pod without rules denies all traffic in that direction.",
@@ -214,9 +229,7 @@ def test_filled_in_scaffold_passes_lint(capsys: pytest.CaptureFixture[str], tmp_
 # progress
 
 
-def test_progress_show_reset_and_export(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def test_progress_show_reset_and_export(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     file = tmp_path / "p.json"
     p = Progress.load(file)
     p.record_attempt("fixture-service", True, "kind: Service\n")

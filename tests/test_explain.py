@@ -33,7 +33,8 @@ def _probes(ev: Evaluator) -> list[PortProbe]:
                     ports.add(PortProbe(p.port, p.protocol))
                     if p.end_port:
                         ports.add(PortProbe(p.end_port, p.protocol))
-                        ports.add(PortProbe(p.end_port + 1, p.protocol))
+                        if p.end_port < 65535:
+                            ports.add(PortProbe(p.end_port + 1, p.protocol))
     for pod in ev.pods:
         for cp in pod.ports:
             ports.add(PortProbe(cp.port, cp.protocol))

@@ -144,7 +144,11 @@ def test_discover_sorts_by_order_then_id_and_later_folder_wins(tmp_path: Path) -
     for name in ("fixture-policy.yaml", "fixture-service.yaml"):
         shutil.copy(FIXTURES / name, a / name)
     write(b, "override.yaml", GOOD.replace('title: "Fixture: only', 'title: "Override: only'))
-    write(b, "early.yaml", GOOD.replace("id: fixture-policy", "id: early").replace("order: 20", "order: 5"))
+    write(
+        b,
+        "early.yaml",
+        GOOD.replace("id: fixture-policy", "id: early").replace("order: 20", "order: 5"),
+    )
     (a / "quizzes").mkdir()
     write(a / "quizzes", "quiz.yaml", "not: a lesson\n")
     result = discover([a, b], include_builtin=False)

@@ -130,7 +130,9 @@ def test_probes_fail_with_plain_reasons() -> None:
     ]
     wrong = result.wrong_cells
     assert len(wrong) == 1 and wrong[0].explanation
-    assert wrong[0].explanation[0].startswith("default/client -> default/web-1 on 8080/TCP is denied")
+    assert (
+        wrong[0].explanation[0].startswith("default/client -> default/web-1 on 8080/TCP is denied")
+    )
 
 
 def test_probe_allowed_but_goal_denied_names_the_reason() -> None:
@@ -352,7 +354,9 @@ spec:
 
 def test_unique_ports() -> None:
     lesson = make_lesson("- unique_ports: {pod: default/app}\n")
-    assert check(lesson, CLASH.replace("containerPort: 8080}]}\n", "containerPort: 9090}]}\n", 1)).passed
+    assert check(
+        lesson, CLASH.replace("containerPort: 8080}]}\n", "containerPort: 9090}]}\n", 1)
+    ).passed
     result = only(check(lesson, CLASH))
     assert not result.passed
     assert result.reasons[0].startswith(
@@ -387,7 +391,9 @@ def test_selects_policy() -> None:
     wide = DENY_WEB.replace("{matchLabels: {app: web}}", "{}")
     result = only(check(lesson, wide))
     assert len(result.reasons) == 2 and "also selects default/client" in result.reasons[0]
-    assert "there is no (valid) NetworkPolicy default/deny-web" in only(check(lesson, "")).reasons[0]
+    assert (
+        "there is no (valid) NetworkPolicy default/deny-web" in only(check(lesson, "")).reasons[0]
+    )
 
 
 def test_selects_service_ignores_readiness() -> None:

@@ -99,7 +99,12 @@ async def settle(pilot: Any) -> None:
 
 
 def of_type(messages: list[Message], kind: type[Message]) -> list[Any]:
-    return [m for m in messages if isinstance(m, kind)]
+    """Messages of a kind, each once (a bubbling message is seen by every node it visits)."""
+    out: list[Any] = []
+    for m in messages:
+        if isinstance(m, kind) and all(m is not o for o in out):
+            out.append(m)
+    return out
 
 
 @async_test
@@ -282,11 +287,13 @@ async def test_narrow_terminal_uses_views(tmp_path: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         screen = app.screen
-        assert screen.has_class("-narrow")
-        assert screen.query_one("#editor").display
+        assert screen.has_class("-narrow") and screen.view == "lesson"
+        assert screen.query_one("#lesson-pane").display
+        assert not screen.query_one("#editor").display
         await pilot.press("f12")
         await pilot.pause()
-        assert screen.view == "yaml"
+        assert screen.view == "yaml" and screen.query_one("#editor").display
+        assert isinstance(app.focused, YamlEditor)
         await pilot.press("f12")
         await pilot.pause()
         assert screen.view == "matrix" and screen.has_class("-view-matrix")

@@ -66,7 +66,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     _add_lessons_option(p, "lesson_dirs_sub")
 
-    p = sub.add_parser("lint", help="lint lesson files (default: the built-in lessons)")
+    p = sub.add_parser(
+        "lint", help="lint lesson files (default: the --lessons packs, else the built-in lessons)"
+    )
     p.add_argument("paths", nargs="*", metavar="DIR", help="lesson folders or files")
     p.add_argument("--strict", action="store_true", help="fail on warnings too")
     _add_lessons_option(p, "lesson_dirs_sub")
@@ -79,7 +81,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _dirs(args: argparse.Namespace) -> list[str]:
-    return [*(getattr(args, "lesson_dirs", None) or []), *(getattr(args, "lesson_dirs_sub", None) or [])]
+    return [
+        *(getattr(args, "lesson_dirs", None) or []),
+        *(getattr(args, "lesson_dirs_sub", None) or []),
+    ]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -186,8 +191,11 @@ def _show(args: argparse.Namespace) -> int:
         return found
     lesson = found
     if args.starter:
-        sys.stdout.write(lesson.starter if lesson.starter.endswith("\n") or not lesson.starter
-                         else lesson.starter + "\n")
+        sys.stdout.write(
+            lesson.starter
+            if lesson.starter.endswith("\n") or not lesson.starter
+            else lesson.starter + "\n"
+        )
         return EXIT_OK
     print(lesson.title)
     print("=" * len(lesson.title))
@@ -212,7 +220,9 @@ def _show(args: argparse.Namespace) -> int:
             if line != c.description:
                 print(f"   - {line}")
     print()
-    print(f"Start from the starter: k8snet-tutor lessons show {lesson.id} --starter > {lesson.id}.yaml")
+    print(
+        f"Start from the starter: k8snet-tutor lessons show {lesson.id} --starter > {lesson.id}.yaml"
+    )
     print(f"then check your work:   k8snet-tutor lessons check {lesson.id} {lesson.id}.yaml")
     return EXIT_OK
 
@@ -244,7 +254,8 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _lint(args: argparse.Namespace) -> int:
-    paths: list[str] = list(args.paths) or [str(builtin_lessons_dir()), *_dirs(args)]
+    # Default: the --lessons packs if any were given, else the built-in lessons.
+    paths: list[str] = list(args.paths) or _dirs(args) or [str(builtin_lessons_dir())]
     problems = lint_lessons(paths)
     print_problems(problems, sys.stdout)
     errors = sum(1 for p in problems if p.severity == "error")

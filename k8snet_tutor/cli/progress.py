@@ -29,7 +29,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--progress", metavar="FILE", help="use this progress file")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument(
-        "--lessons", action="append", default=None, metavar="DIR",
+        "--lessons",
+        action="append",
+        default=None,
+        metavar="DIR",
         help="add a folder of lesson files (to show its titles); repeatable",
     )
 

@@ -182,7 +182,10 @@ def results_summary(report: CheckReport) -> str:
     """The report as plain text: a count, then each check with its reasons and hint."""
     total = len(report.results)
     ok = sum(1 for r in report.results if r.passed)
-    lines = [f"{report.lesson.id}: {ok} of {total} checks pass" + (" - well done!" if ok == total else "")]
+    lines = [
+        f"{report.lesson.id}: {ok} of {total} checks pass"
+        + (" - well done!" if ok == total else "")
+    ]
     for r in report.results:
         mark = "[pass]" if r.passed else "[FAIL]"
         lines.append(f"{mark} {r.description}")
@@ -318,9 +321,7 @@ class _Context:
         svc = self.cluster.service(sid)
         if svc is None:
             known = ", ".join(s.id for s in self.cluster.services) or "none"
-            result.reasons.append(
-                f"there is no Service {sid} (yet); the Services are: {known}"
-            )
+            result.reasons.append(f"there is no Service {sid} (yet); the Services are: {known}")
         return svc
 
     def pod(self, text: str, result: CheckResult) -> Pod | None:
@@ -392,14 +393,16 @@ class _Context:
             sv = reach_service(self.ev, src, dst, probe)
             out.explanation = sv.sentences()
             first = out.explanation[0]
-            reason = first.split(": ", 1)[1] if ": " in first else first
-            bad = [e for e in sv.endpoints if not e.allowed]
-            if bad and sv.reach != "none":
-                reason = reason.rstrip(".") + f"; {bad[0].pod.id}: {bad[0].reason}"
+            reason = (first.split(": ", 1)[1] if ": " in first else first).rstrip(".")
+            # The endpoint that decides: a refusing one, else (goal: denied) an accepting one.
+            pick = [e for e in sv.endpoints if not e.allowed] or sv.endpoints
+            if pick:
+                ep = pick[0]
+                detail = why(ep.explanation) if ep.explanation else ep.reason
+                port = f" (port {ep.target_port})" if ep.target_port is not None else ""
+                reason += f"; {ep.pod.id}{port}: {detail}"
             elif sv.notes:
-                reason = reason.rstrip(".") + f" ({sv.notes[0].rstrip('.')})"
-            elif bad:
-                reason = f"{bad[0].pod.id}: {bad[0].reason}"
+                reason += f" ({sv.notes[0].rstrip('.')})"
             out.reason = f"{head}: {reason.rstrip('.')}"
             return out
         assert not isinstance(src, Service)
@@ -547,7 +550,9 @@ class _Context:
             return
         eps = endpoints(self.cluster, svc)
         if not eps:
-            result.reasons.append(f"Service {svc.id} has no endpoints, so port {c.port} reaches no pod")
+            result.reasons.append(
+                f"Service {svc.id} has no endpoints, so port {c.port} reaches no pod"
+            )
             return
         if isinstance(c.target, str) and sp.target_port != c.target:
             result.reasons.append(
@@ -643,7 +648,8 @@ class _Context:
                 {
                     p.id
                     for p in self.cluster.pods
-                    if p.namespace == svc.namespace and all(p.labels.get(k) == v for k, v in sel.items())
+                    if p.namespace == svc.namespace
+                    and all(p.labels.get(k) == v for k, v in sel.items())
                 }
                 if sel
                 else set()
@@ -719,7 +725,9 @@ def _port_clashes(pid: str, obj: dict[str, Any], doc: Document) -> list[str]:
     prefix: FieldPath = ("spec",)
     if obj.get("kind") == "CronJob":
         job = spec.get("jobTemplate")
-        spec = job.get("spec") if isinstance(job, dict) and isinstance(job.get("spec"), dict) else {}
+        spec = (
+            job.get("spec") if isinstance(job, dict) and isinstance(job.get("spec"), dict) else {}
+        )
         prefix = ("spec", "jobTemplate", "spec")
     if obj.get("kind") != "Pod":
         template = spec.get("template") if isinstance(spec, dict) else None
@@ -747,7 +755,11 @@ def _port_clashes(pid: str, obj: dict[str, Any], doc: Document) -> list[str]:
                     seen[binding] = cname
                     continue
                 line, col = doc.position(path) or (None, None)
-                where = f" (line {line}:{col})" if line is not None and doc.source != BACKGROUND_SOURCE else ""
+                where = (
+                    f" (line {line}:{col})"
+                    if line is not None and doc.source != BACKGROUND_SOURCE
+                    else ""
+                )
                 who = (
                     f"containers {first} and {cname} both listen"
                     if first != cname

@@ -165,7 +165,7 @@ class TableCheck(Check):
     overrides: list[TableOverride] = field(default_factory=list)
 
     def default_description(self) -> str:
-        among = "these pods" if self.nodes else "all pods"
+        among = "the listed peers" if self.nodes else "all pods"
         extra = f", except {len(self.overrides)} listed case(s)" if self.overrides else ""
         return f"On {self.port}, connections among {among} are {verdict(self.default)}{extra}"
 
@@ -176,7 +176,10 @@ class TableCheck(Check):
         return out
 
     def names(self) -> list[NameRef]:
-        out = [NameRef(n, "endpoint", (*self.path, "table", "nodes", i)) for i, n in enumerate(self.nodes or [])]
+        out = [
+            NameRef(n, "endpoint", (*self.path, "table", "nodes", i))
+            for i, n in enumerate(self.nodes or [])
+        ]
         for o in self.overrides:
             if o.source is not None:
                 out.append(NameRef(o.source, "source", (*o.path, "from")))
@@ -559,7 +562,9 @@ class _Reader:
     def mapping(self, value: Any, path: FieldPath, what: str) -> dict[str, Any] | None:
         if isinstance(value, dict):
             return value
-        self.report(path, f"{what} should be a mapping (`key: value` lines), not {_type_name(value)}")
+        self.report(
+            path, f"{what} should be a mapping (`key: value` lines), not {_type_name(value)}"
+        )
         return None
 
     def keys(
@@ -702,7 +707,9 @@ def _parse_table(r: _Reader, body: Any, path: FieldPath, common: dict[str, Any])
     m = r.mapping(body, path, "`table`")
     if m is None:
         return None
-    if not r.keys(m, path, ("port", "nodes", "default", "overrides"), ("port", "default"), "a table"):
+    if not r.keys(
+        m, path, ("port", "nodes", "default", "overrides"), ("port", "default"), "a table"
+    ):
         return None
     port = r.port(m.get("port"), (*path, "port"))
     nodes: list[str] | None = None
@@ -712,7 +719,11 @@ def _parse_table(r: _Reader, body: Any, path: FieldPath, common: dict[str, Any])
         if nodes is None:
             ok = False
         elif not nodes:
-            r.report((*path, "nodes"), "`nodes` is empty", "list the pods, or leave `nodes` out for all pods")
+            r.report(
+                (*path, "nodes"),
+                "`nodes` is empty",
+                "list the pods, or leave `nodes` out for all pods",
+            )
             ok = False
     default = r.expect(m.get("default"), (*path, "default"))
     overrides: list[TableOverride] = []
@@ -723,7 +734,9 @@ def _parse_table(r: _Reader, body: Any, path: FieldPath, common: dict[str, Any])
     for i, item in enumerate(raw_overrides or [] if isinstance(raw_overrides, list) else []):
         opath = (*path, "overrides", i)
         om = r.mapping(item, opath, "an override")
-        if om is None or not r.keys(om, opath, ("from", "to", "expect"), ("expect",), "an override"):
+        if om is None or not r.keys(
+            om, opath, ("from", "to", "expect"), ("expect",), "an override"
+        ):
             ok = False
             continue
         src = r.name(om["from"], (*opath, "from"), "`from`") if "from" in om else None
@@ -738,7 +751,9 @@ def _parse_table(r: _Reader, body: Any, path: FieldPath, common: dict[str, Any])
     return TableCheck(port=port, nodes=nodes, default=default, overrides=overrides, **common)
 
 
-def _parse_endpoints(r: _Reader, body: Any, path: FieldPath, common: dict[str, Any]) -> Check | None:
+def _parse_endpoints(
+    r: _Reader, body: Any, path: FieldPath, common: dict[str, Any]
+) -> Check | None:
     m = r.mapping(body, path, "`endpoints`")
     if m is None or not r.keys(m, path, ("service", "pods"), ("service", "pods"), "`endpoints`"):
         return None
@@ -900,16 +915,29 @@ def parse_lesson(
     if len(docs) != 1:
         if not docs:
             problems.append(
-                Problem("error", "the lesson file is empty", file=source, line=1, column=1,
-                        hint="start from `k8snet-tutor lessons new ID`", code="lesson-schema")
+                Problem(
+                    "error",
+                    "the lesson file is empty",
+                    file=source,
+                    line=1,
+                    column=1,
+                    hint="start from `k8snet-tutor lessons new ID`",
+                    code="lesson-schema",
+                )
             )
         else:
             line, col = docs[1].position() or (None, None)
             problems.append(
-                Problem("error", "a lesson file holds exactly one YAML document, this one has "
-                        f"{len(docs)}", file=source, line=line, column=col,
-                        hint="put the cluster objects inside `background:` or `solution:` "
-                        "as a `|` block, not as separate documents", code="lesson-schema")
+                Problem(
+                    "error",
+                    f"a lesson file holds exactly one YAML document, this one has {len(docs)}",
+                    file=source,
+                    line=line,
+                    column=col,
+                    hint="put the cluster objects inside `background:` or `solution:` "
+                    "as a `|` block, not as separate documents",
+                    code="lesson-schema",
+                )
             )
         return None, problems
     doc = docs[0]
@@ -959,8 +987,11 @@ def parse_lesson(
         )
     title = raw.get("title")
     if not isinstance(title, str) or not title.strip():
-        r.report(("title",) if "title" in raw else (), "missing or empty `title`",
-                 'write `title: "What this lesson teaches"`')
+        r.report(
+            ("title",) if "title" in raw else (),
+            "missing or empty `title`",
+            'write `title: "What this lesson teaches"`',
+        )
     topic = raw.get("topic")
     if topic not in TOPICS:
         r.report(
@@ -1005,8 +1036,11 @@ def parse_lesson(
         r.report(("hints",), "`hints` should be a list of strings", '- "First hint"')
     for i, h in enumerate(raw_hints if isinstance(raw_hints, list) else []):
         if not isinstance(h, str):
-            r.report(("hints", i), f"a hint should be a string, not {_type_name(h)}",
-                     "quote it if it contains `: ` or starts with a special character")
+            r.report(
+                ("hints", i),
+                f"a hint should be a string, not {_type_name(h)}",
+                "quote it if it contains `: ` or starts with a special character",
+            )
         elif h.strip():
             hints.append(h.strip())
 
@@ -1014,10 +1048,15 @@ def parse_lesson(
     raw_goal = raw.get("goal")
     if raw_goal is None:
         if not exploration:
-            r.report((), "missing `goal`", "add `goal:` with a list of checks (see lessons/README.md)")
+            r.report(
+                (), "missing `goal`", "add `goal:` with a list of checks (see lessons/README.md)"
+            )
     elif not isinstance(raw_goal, list):
-        r.report(("goal",), f"`goal` should be a list of checks, not {_type_name(raw_goal)}",
-                 "write `goal:` and one `- probes: ...` (or other check) per line below it")
+        r.report(
+            ("goal",),
+            f"`goal` should be a list of checks, not {_type_name(raw_goal)}",
+            "write `goal:` and one `- probes: ...` (or other check) per line below it",
+        )
     else:
         for i, item in enumerate(raw_goal):
             check = _parse_check(r, item, ("goal", i), i)
@@ -1063,21 +1102,34 @@ def load_lesson(path: str | os.PathLike[str]) -> tuple[Lesson | None, list[Probl
     try:
         if p.stat().st_size > MAX_LESSON_BYTES:
             return None, [
-                Problem("error", f"the lesson file is larger than {MAX_LESSON_BYTES // 1024 // 1024} MiB",
-                        file=source, code="lesson-too-large")
+                Problem(
+                    "error",
+                    f"the lesson file is larger than {MAX_LESSON_BYTES // 1024 // 1024} MiB",
+                    file=source,
+                    code="lesson-too-large",
+                )
             ]
         raw = p.read_bytes()
     except OSError as exc:
         return None, [
-            Problem("error", f"cannot read the lesson file: {exc.strerror or exc}", file=source,
-                    code="lesson-unreadable")
+            Problem(
+                "error",
+                f"cannot read the lesson file: {exc.strerror or exc}",
+                file=source,
+                code="lesson-unreadable",
+            )
         ]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return None, [
-            Problem("error", f"the lesson file is not UTF-8 text (byte {exc.start})", file=source,
-                    hint="save it as UTF-8", code="lesson-encoding")
+            Problem(
+                "error",
+                f"the lesson file is not UTF-8 text (byte {exc.start})",
+                file=source,
+                hint="save it as UTF-8",
+                code="lesson-encoding",
+            )
         ]
     return parse_lesson(text, source, p)
 
@@ -1203,8 +1255,12 @@ def discover(
             else:
                 if not (include_builtin and i == 0):
                     result.problems.append(
-                        Problem("warning", "this lesson folder does not exist", file=str(folder),
-                                code="lesson-folder-missing")
+                        Problem(
+                            "warning",
+                            "this lesson folder does not exist",
+                            file=str(folder),
+                            code="lesson-folder-missing",
+                        )
                     )
                 continue
         else:

@@ -42,16 +42,16 @@ FILL_IN = {
     "background": "write the read-only cluster (pods, Services, ...) as multi-document YAML",
     "starter": "write the YAML the learner starts from (it must fail the goal)",
     "solution": "write a reference solution: YAML that, added to the background, passes every check",
-    "goal": "add the checks the learner's YAML must pass (see lessons/README.md, \"Checks\")",
+    "goal": 'add the checks the learner\'s YAML must pass (see lessons/README.md, "Checks")',
     "hints": "add hints, revealed one at a time, from a nudge to nearly the answer",
     "explanation": "say why the solution works (Markdown, shown after the learner passes)",
     "remember": "write the one idea to remember, in one sentence",
 }
 
 
-def _files(dir_or_paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]) -> tuple[
-    list[Path], list[Problem]
-]:
+def _files(
+    dir_or_paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+) -> tuple[list[Path], list[Problem]]:
     items: Sequence[str | os.PathLike[str]]
     if isinstance(dir_or_paths, (str, os.PathLike)):
         items = [dir_or_paths]
@@ -65,15 +65,23 @@ def _files(dir_or_paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str
             found = lesson_files(p)
             if not found:
                 problems.append(
-                    Problem("warning", "no lesson files (*.yaml) in this folder", file=str(p),
-                            code="lesson-folder-empty")
+                    Problem(
+                        "warning",
+                        "no lesson files (*.yaml) in this folder",
+                        file=str(p),
+                        code="lesson-folder-empty",
+                    )
                 )
             files.extend(found)
         elif p.is_file():
             if p.suffix.lower() not in LESSON_SUFFIXES:
                 problems.append(
-                    Problem("warning", "not a lesson file (expected *.yaml or *.yml)", file=str(p),
-                            code="lesson-not-yaml")
+                    Problem(
+                        "warning",
+                        "not a lesson file (expected *.yaml or *.yml)",
+                        file=str(p),
+                        code="lesson-not-yaml",
+                    )
                 )
             files.append(p)
         else:
@@ -137,8 +145,13 @@ def _prerequisites(lesson: Lesson, known: set[str]) -> list[Problem]:
     out = []
     for i, pre in enumerate(lesson.prerequisites):
         if pre == lesson.id:
-            out.append(lesson.problem(("prerequisites", i), "a lesson cannot be its own prerequisite",
-                                      code="lesson-prerequisite"))
+            out.append(
+                lesson.problem(
+                    ("prerequisites", i),
+                    "a lesson cannot be its own prerequisite",
+                    code="lesson-prerequisite",
+                )
+            )
         elif pre not in known:
             out.append(
                 lesson.problem(
@@ -162,7 +175,7 @@ def _cycles(lessons: list[Lesson]) -> list[Problem]:
             if pre not in by_id or pre == lid:
                 continue
             if state.get(pre) == 1:
-                cycle = [*trail[trail.index(pre):], pre] if pre in trail else [lid, pre]
+                cycle = [*trail[trail.index(pre) :], pre] if pre in trail else [lid, pre]
                 lesson = by_id[lid]
                 out.append(
                     lesson.problem(
@@ -190,8 +203,11 @@ def lint_lesson(lesson: Lesson) -> list[Problem]:
     ids: dict[str, int] = {}
     for c in lesson.goal:
         if c.id in ids:
-            out.append(lesson.problem((*c.path, "id"), f"two checks have the id {c.id!r}",
-                                      code="lesson-check-id"))
+            out.append(
+                lesson.problem(
+                    (*c.path, "id"), f"two checks have the id {c.id!r}", code="lesson-check-id"
+                )
+            )
         ids[c.id] = 1
 
     if not lesson.goal and not lesson.exploration:
@@ -211,8 +227,13 @@ def lint_lesson(lesson: Lesson) -> list[Problem]:
             out.append(_relocate(lesson, "background", p))
 
     if not lesson.solution.strip() and not lesson.exploration:
-        out.append(lesson.problem(("solution",), "the reference solution is empty: " + FILL_IN["solution"],
-                                  code="lesson-no-solution"))
+        out.append(
+            lesson.problem(
+                ("solution",),
+                "the reference solution is empty: " + FILL_IN["solution"],
+                code="lesson-no-solution",
+            )
+        )
     elif lesson.goal:
         name_problems = _names(lesson)
         out.extend(name_problems)
@@ -234,11 +255,19 @@ def _prose(lesson: Lesson) -> list[Problem]:
     for name in ("introduction", "explanation", "remember"):
         value: str = getattr(lesson, name)
         if not value.strip():
-            out.append(lesson.problem((name,), f"`{name}` is missing: {FILL_IN[name]}",
-                                      code="lesson-missing-text"))
+            out.append(
+                lesson.problem(
+                    (name,), f"`{name}` is missing: {FILL_IN[name]}", code="lesson-missing-text"
+                )
+            )
     if not lesson.hints:
-        out.append(lesson.problem(("hints",), "the lesson has no hints: " + FILL_IN["hints"],
-                                  code="lesson-missing-text"))
+        out.append(
+            lesson.problem(
+                ("hints",),
+                "the lesson has no hints: " + FILL_IN["hints"],
+                code="lesson-missing-text",
+            )
+        )
     fields = {
         "title": lesson.title,
         "introduction": lesson.introduction,
@@ -251,13 +280,21 @@ def _prose(lesson: Lesson) -> list[Problem]:
     for name, value in fields.items():
         if SCAFFOLD_MARKER in value:
             out.append(
-                lesson.problem((name,), f"`{name}` still has the scaffold's {SCAFFOLD_MARKER}: "
-                               + FILL_IN[name], code="scaffold-todo")
+                lesson.problem(
+                    (name,),
+                    f"`{name}` still has the scaffold's {SCAFFOLD_MARKER}: " + FILL_IN[name],
+                    code="scaffold-todo",
+                )
             )
     for i, hint in enumerate(lesson.hints):
         if SCAFFOLD_MARKER in hint:
-            out.append(lesson.problem(("hints", i), f"hint {i + 1} still has the scaffold's "
-                                      f"{SCAFFOLD_MARKER}: " + FILL_IN["hints"], code="scaffold-todo"))
+            out.append(
+                lesson.problem(
+                    ("hints", i),
+                    f"hint {i + 1} still has the scaffold's {SCAFFOLD_MARKER}: " + FILL_IN["hints"],
+                    code="scaffold-todo",
+                )
+            )
     return out
 
 
@@ -289,10 +326,16 @@ def _names(lesson: Lesson) -> list[Problem]:
         for ref in refs:
             message = _missing(ev, ref)
             if message:
-                out.append(lesson.problem(ref.path, message, code="lesson-unknown-name",
-                                          hint="names are namespace/name, svc:namespace/name "
-                                          "or an IP address; the background plus the solution "
-                                          "must define them"))
+                out.append(
+                    lesson.problem(
+                        ref.path,
+                        message,
+                        code="lesson-unknown-name",
+                        hint="names are namespace/name, svc:namespace/name "
+                        "or an IP address; the background plus the solution "
+                        "must define them",
+                    )
+                )
         if isinstance(c, TableCheck) and c.nodes is not None:
             node_ids = set()
             for n in c.nodes:

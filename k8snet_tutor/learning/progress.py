@@ -118,7 +118,11 @@ class Progress:
             if not isinstance(data, dict):
                 raise ProgressFormatError("the file does not hold a JSON object")
             version = data.get("version")
-            if isinstance(version, int) and not isinstance(version, bool) and version > PROGRESS_VERSION:
+            if (
+                isinstance(version, int)
+                and not isinstance(version, bool)
+                and version > PROGRESS_VERSION
+            ):
                 why = (
                     f"was written by a newer version of k8snet-tutor (format {version}; this "
                     f"version reads {PROGRESS_VERSION})"

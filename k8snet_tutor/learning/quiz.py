@@ -30,6 +30,7 @@ from typing import Any, ClassVar
 
 from k8snet_tutor.core.cluster import Pod, Service, build_cluster
 from k8snet_tutor.core.endpoints import Unresolved, resolve
+from k8snet_tutor.core.evaluate import IPBlockMode
 from k8snet_tutor.core.manifests import Document, load_text
 from k8snet_tutor.core.ports import PortProbe
 from k8snet_tutor.core.problems import FieldPath, Problem, Severity, format_path
@@ -43,7 +44,6 @@ from k8snet_tutor.learning.lesson import (
     Check,
     Lesson,
     LessonSet,
-    ProbesCheck,
     TableCheck,
     TableOverride,
     _closest,
@@ -82,16 +82,40 @@ TYPE_FIELDS: dict[str, tuple[str, ...]] = {
     "fix": ("background", "starter", "solution", "goal", "hints", "time_limit"),
 }
 # Keys that would type a predict-the-matrix answer key into the file: refused by the schema.
-MATRIX_KEY_FIELDS = ("answer", "answers", "key", "expect", "expected", "cells", "matrix",
-                     "default", "overrides", "table")
+MATRIX_KEY_FIELDS = (
+    "answer",
+    "answers",
+    "key",
+    "expect",
+    "expected",
+    "cells",
+    "matrix",
+    "default",
+    "overrides",
+    "table",
+)
 OPTION_FIELDS = ("text", "correct", "explanation")
 
 _SVC_PREFIXES = ("svc:", "service:")
 _VERDICT_WORDS = {
-    "allowed": True, "allow": True, "yes": True, "y": True, "true": True, "1": True,
-    "ok": True, "✓": True, "a": True,
-    "denied": False, "deny": False, "no": False, "n": False, "false": False, "0": False,
-    "✗": False, "x": False, "d": False,
+    "allowed": True,
+    "allow": True,
+    "yes": True,
+    "y": True,
+    "true": True,
+    "1": True,
+    "ok": True,
+    "✓": True,
+    "a": True,
+    "denied": False,
+    "deny": False,
+    "no": False,
+    "n": False,
+    "false": False,
+    "0": False,
+    "✗": False,
+    "x": False,
+    "d": False,
 }
 
 
@@ -294,8 +318,11 @@ def _checks(r: _Reader, raw: Any, path: FieldPath, what: str) -> list[Check] | N
     if raw is None:
         return []
     if not isinstance(raw, list):
-        r.report(path, f"`{what}` should be a list of checks, not {_type_name(raw)}",
-                 "write one `- probes: ...` (or other lesson check) per item")
+        r.report(
+            path,
+            f"`{what}` should be a list of checks, not {_type_name(raw)}",
+            "write one `- probes: ...` (or other lesson check) per item",
+        )
         return None
     out: list[Check] = []
     ok = True
@@ -310,8 +337,11 @@ def _checks(r: _Reader, raw: Any, path: FieldPath, what: str) -> list[Check] | N
 
 def _parse_options(r: _Reader, raw: Any, path: FieldPath) -> list[Option] | None:
     if not isinstance(raw, list) or not raw:
-        r.report(path, "`options` should be a non-empty list",
-                 '- {text: "An answer", correct: true, explanation: "Why it is right"}')
+        r.report(
+            path,
+            "`options` should be a non-empty list",
+            '- {text: "An answer", correct: true, explanation: "Why it is right"}',
+        )
         return None
     out: list[Option] = []
     ok = True
@@ -371,22 +401,30 @@ def _parse_question(r: _Reader, raw: Any, path: FieldPath, bank_id: str) -> AnyQ
             )
             continue
         near = _closest(str(key), allowed)
-        r.report((*path, key), f"unknown key `{key}` in a {qtype} question",
-                 f"did you mean `{near}`?" if near else f"known keys: {', '.join(allowed)}",
-                 code="quiz-schema")
+        r.report(
+            (*path, key),
+            f"unknown key `{key}` in a {qtype} question",
+            f"did you mean `{near}`?" if near else f"known keys: {', '.join(allowed)}",
+            code="quiz-schema",
+        )
 
     qid = m.get("id")
     if not isinstance(qid, str) or not ID_PATTERN.match(qid):
-        r.report((*path, "id") if "id" in m else path,
-                 f"bad or missing question id {qid!r}: use lowercase letters, digits and '-'",
-                 "for example `id: default-deny-matrix`", code="quiz-schema")
+        r.report(
+            (*path, "id") if "id" in m else path,
+            f"bad or missing question id {qid!r}: use lowercase letters, digits and '-'",
+            "for example `id: default-deny-matrix`",
+            code="quiz-schema",
+        )
         ok = False
     topic = m.get("topic")
     if topic not in TOPICS:
-        r.report((*path, "topic") if "topic" in m else path,
-                 f"`topic` should be one of {', '.join(TOPICS)}"
-                 + (f", not {topic!r}" if topic is not None else ""),
-                 code="quiz-topic")
+        r.report(
+            (*path, "topic") if "topic" in m else path,
+            f"`topic` should be one of {', '.join(TOPICS)}"
+            + (f", not {topic!r}" if topic is not None else ""),
+            code="quiz-topic",
+        )
         ok = False
     difficulty = m.get("difficulty", 1)
     if isinstance(difficulty, bool) or difficulty not in DIFFICULTIES:
@@ -394,9 +432,12 @@ def _parse_question(r: _Reader, raw: Any, path: FieldPath, bank_id: str) -> AnyQ
         ok = False
     prompt = _text_field(r, m, "question", path)
     if prompt is not None and not prompt.strip():
-        r.report((*path, "question") if "question" in m else path,
-                 "missing or empty `question`", "write the question the learner reads",
-                 code="quiz-schema")
+        r.report(
+            (*path, "question") if "question" in m else path,
+            "missing or empty `question`",
+            "write the question the learner reads",
+            code="quiz-schema",
+        )
         ok = False
     lessons = r.string_list(m.get("lessons"), (*path, "lessons"), "`lessons`")
     explanation = _text_field(r, m, "explanation", path)
@@ -428,8 +469,11 @@ def _parse_choice(
     options = _parse_options(r, m.get("options"), (*path, "options"))
     select = m.get("select")
     if select is not None and select not in ("one", "several"):
-        r.report((*path, "select"), f"`select` should be `one` or `several`, not {select!r}",
-                 code="quiz-schema")
+        r.report(
+            (*path, "select"),
+            f"`select` should be `one` or `several`, not {select!r}",
+            code="quiz-schema",
+        )
         return None
     if options is None:
         return None
@@ -454,9 +498,11 @@ def _parse_matrix(
     if cluster is None or policies is None or port is None:
         return None
     if not cluster.strip():
-        r.report((*path, "cluster") if "cluster" in m else path,
-                 "missing or empty `cluster`: write the pods (and namespaces, Services) as YAML",
-                 code="quiz-schema")
+        r.report(
+            (*path, "cluster") if "cluster" in m else path,
+            "missing or empty `cluster`: write the pods (and namespaces, Services) as YAML",
+            code="quiz-schema",
+        )
         return None
     return MatrixQuestion(cluster=cluster, policies=policies, port=port, nodes=nodes, **common)
 
@@ -470,21 +516,30 @@ def _parse_bug(
     if snippet is None or background is None or symptom is None:
         return None
     if not snippet.strip():
-        r.report((*path, "snippet") if "snippet" in m else path, "missing or empty `snippet`",
-                 code="quiz-schema")
+        r.report(
+            (*path, "snippet") if "snippet" in m else path,
+            "missing or empty `snippet`",
+            code="quiz-schema",
+        )
         return None
     lines = snippet.rstrip("\n").split("\n")
     raw = m.get("answer")
     line: int | None = None
     if isinstance(raw, bool) or raw is None:
-        r.report((*path, "answer") if "answer" in m else path,
-                 "missing `answer`: the line of the snippet that causes the symptom",
-                 "write the line's text (`answer: \"app: paymnet\"`) or its number", code="quiz-schema")
+        r.report(
+            (*path, "answer") if "answer" in m else path,
+            "missing `answer`: the line of the snippet that causes the symptom",
+            'write the line\'s text (`answer: "app: paymnet"`) or its number',
+            code="quiz-schema",
+        )
         return None
     if isinstance(raw, int):
         if not 1 <= raw <= len(lines):
-            r.report((*path, "answer"), f"line {raw} is outside the snippet (1-{len(lines)})",
-                     code="quiz-bug-line")
+            r.report(
+                (*path, "answer"),
+                f"line {raw} is outside the snippet (1-{len(lines)})",
+                code="quiz-bug-line",
+            )
             return None
         line = raw
     elif isinstance(raw, str) and raw.strip():
@@ -501,11 +556,15 @@ def _parse_bug(
             return None
         line = found[0]
     else:
-        r.report((*path, "answer"), f"`answer` should be a line number or text, not {_type_name(raw)}",
-                 code="quiz-schema")
+        r.report(
+            (*path, "answer"),
+            f"`answer` should be a line number or text, not {_type_name(raw)}",
+            code="quiz-schema",
+        )
         return None
-    return BugQuestion(snippet=snippet, answer=line, background=background, symptom=symptom,
-                       **common)
+    return BugQuestion(
+        snippet=snippet, answer=line, background=background, symptom=symptom, **common
+    )
 
 
 def _parse_fix(
@@ -516,14 +575,17 @@ def _parse_fix(
     hints = r.string_list(m.get("hints"), (*path, "hints"), "`hints`")
     limit: int | None = DEFAULT_TIME_LIMIT
     if m.get("time_limit") is not None:
-        limit = r.integer(m.get("time_limit"), (*path, "time_limit"), "`time_limit` (seconds)",
-                          minimum=10)
+        limit = r.integer(
+            m.get("time_limit"), (*path, "time_limit"), "`time_limit` (seconds)", minimum=10
+        )
     if any(v is None for v in texts.values()) or goal is None or hints is None or limit is None:
         return None
     if not goal:
-        r.report((*path, "goal") if "goal" in m else path,
-                 "a fix question needs a `goal`: the lesson checks its YAML must pass",
-                 code="quiz-schema")
+        r.report(
+            (*path, "goal") if "goal" in m else path,
+            "a fix question needs a `goal`: the lesson checks its YAML must pass",
+            code="quiz-schema",
+        )
         return None
     return FixQuestion(
         background=texts["background"] or "",
@@ -546,9 +608,17 @@ def parse_bank(
         return None, problems
     docs = [d for d in docs if d.data is not None]
     if len(docs) != 1:
-        problems.append(Problem("error", "a quiz bank file holds exactly one YAML document"
-                                + ("" if docs else ", and this one is empty"),
-                                file=source, line=1, column=1, code="quiz-schema"))
+        problems.append(
+            Problem(
+                "error",
+                "a quiz bank file holds exactly one YAML document"
+                + ("" if docs else ", and this one is empty"),
+                file=source,
+                line=1,
+                column=1,
+                code="quiz-schema",
+            )
+        )
         return None, problems
     doc = docs[0]
     r = _Reader(doc, source)
@@ -557,41 +627,64 @@ def parse_bank(
         return None, problems + r.problems
     fmt = raw.get("format")
     if fmt is None:
-        r.report((), "missing `format`", f"write `format: {QUIZ_FORMAT}` at the top", code="quiz-schema")
+        r.report(
+            (), "missing `format`", f"write `format: {QUIZ_FORMAT}` at the top", code="quiz-schema"
+        )
     elif isinstance(fmt, bool) or not isinstance(fmt, int) or fmt not in SUPPORTED_QUIZ_FORMATS:
-        r.report(("format",), f"this bank uses format {fmt!r}; this version of k8snet-tutor reads "
-                 f"format {', '.join(map(str, sorted(SUPPORTED_QUIZ_FORMATS)))}",
-                 "upgrade k8snet-tutor" if isinstance(fmt, int) and fmt > QUIZ_FORMAT else None,
-                 code="quiz-format")
+        r.report(
+            ("format",),
+            f"this bank uses format {fmt!r}; this version of k8snet-tutor reads "
+            f"format {', '.join(map(str, sorted(SUPPORTED_QUIZ_FORMATS)))}",
+            "upgrade k8snet-tutor" if isinstance(fmt, int) and fmt > QUIZ_FORMAT else None,
+            code="quiz-format",
+        )
         return None, problems + r.problems
     for key in raw:
         if key not in BANK_FIELDS:
             near = _closest(str(key), BANK_FIELDS)
-            r.report((key,), f"unknown quiz bank field `{key}`",
-                     f"did you mean `{near}`?" if near else f"known fields: {', '.join(BANK_FIELDS)}",
-                     code="quiz-schema")
+            r.report(
+                (key,),
+                f"unknown quiz bank field `{key}`",
+                f"did you mean `{near}`?" if near else f"known fields: {', '.join(BANK_FIELDS)}",
+                code="quiz-schema",
+            )
     bank_id = raw.get("id")
     if not isinstance(bank_id, str) or not ID_PATTERN.match(bank_id):
-        r.report(("id",) if "id" in raw else (), f"bad or missing bank id {bank_id!r}",
-                 "use lowercase letters, digits and '-', e.g. `id: workshop-day-1`", code="quiz-schema")
+        r.report(
+            ("id",) if "id" in raw else (),
+            f"bad or missing bank id {bank_id!r}",
+            "use lowercase letters, digits and '-', e.g. `id: workshop-day-1`",
+            code="quiz-schema",
+        )
     title = raw.get("title")
     if not isinstance(title, str) or not title.strip():
-        r.report(("title",) if "title" in raw else (), "missing or empty `title`", code="quiz-schema")
+        r.report(
+            ("title",) if "title" in raw else (), "missing or empty `title`", code="quiz-schema"
+        )
     description = r.text(raw.get("description"), ("description",))
     questions: list[AnyQuestion] = []
     raw_questions = raw.get("questions")
     if not isinstance(raw_questions, list) or not raw_questions:
-        r.report(("questions",) if "questions" in raw else (),
-                 "`questions` should be a non-empty list of questions", code="quiz-schema")
+        r.report(
+            ("questions",) if "questions" in raw else (),
+            "`questions` should be a non-empty list of questions",
+            code="quiz-schema",
+        )
     else:
         seen: dict[str, int] = {}
         for i, item in enumerate(raw_questions):
-            q = _parse_question(r, item, ("questions", i), bank_id if isinstance(bank_id, str) else "")
+            q = _parse_question(
+                r, item, ("questions", i), bank_id if isinstance(bank_id, str) else ""
+            )
             if q is None:
                 continue
             if q.id in seen:
-                r.report((*q.path, "id"), f"two questions have the id {q.id!r}",
-                         f"the other one is question #{seen[q.id] + 1}", code="quiz-duplicate-id")
+                r.report(
+                    (*q.path, "id"),
+                    f"two questions have the id {q.id!r}",
+                    f"the other one is question #{seen[q.id] + 1}",
+                    code="quiz-duplicate-id",
+                )
             seen[q.id] = i
             questions.append(q)
     if r.failed or description is None:
@@ -617,17 +710,32 @@ def load_bank(path: str | os.PathLike[str]) -> tuple[Bank | None, list[Problem]]
     source = str(path)
     try:
         if p.stat().st_size > MAX_BANK_BYTES:
-            return None, [Problem("error", "the quiz bank file is too large", file=source,
-                                  code="quiz-too-large")]
+            return None, [
+                Problem(
+                    "error", "the quiz bank file is too large", file=source, code="quiz-too-large"
+                )
+            ]
         raw = p.read_bytes()
     except OSError as exc:
-        return None, [Problem("error", f"cannot read the quiz bank: {exc.strerror or exc}",
-                              file=source, code="quiz-unreadable")]
+        return None, [
+            Problem(
+                "error",
+                f"cannot read the quiz bank: {exc.strerror or exc}",
+                file=source,
+                code="quiz-unreadable",
+            )
+        ]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return None, [Problem("error", f"the quiz bank is not UTF-8 text (byte {exc.start})",
-                              file=source, code="quiz-encoding")]
+        return None, [
+            Problem(
+                "error",
+                f"the quiz bank is not UTF-8 text (byte {exc.start})",
+                file=source,
+                code="quiz-encoding",
+            )
+        ]
     return parse_bank(text, source, p)
 
 
@@ -681,7 +789,9 @@ class BankSet:
         return self.get(BUILTIN_BANK) or (self.banks[0] if self.banks else None)
 
 
-def quiz_dirs(lesson_dirs: Sequence[str | os.PathLike[str]] = (), *, include_env: bool = True) -> list[Path]:
+def quiz_dirs(
+    lesson_dirs: Sequence[str | os.PathLike[str]] = (), *, include_env: bool = True
+) -> list[Path]:
     """Instructor bank folders: `quizzes/` in each lesson folder (env first, then `lesson_dirs`).
     A folder that itself holds bank files (or is named `quizzes`) is used as it is."""
     out: list[Path] = []
@@ -731,9 +841,15 @@ def discover_banks(
                 continue
             earlier = by_id.get(bank.id)
             if earlier is not None:
-                result.problems.append(Problem(
-                    "warning", f"quiz bank id {bank.id!r} is also defined in {earlier.source}; "
-                    "this file replaces it", file=bank.source, code="quiz-duplicate-bank"))
+                result.problems.append(
+                    Problem(
+                        "warning",
+                        f"quiz bank id {bank.id!r} is also defined in {earlier.source}; "
+                        "this file replaces it",
+                        file=bank.source,
+                        code="quiz-duplicate-bank",
+                    )
+                )
             by_id[bank.id] = bank
             if instructor and bank.id not in result.instructor:
                 result.instructor.append(bank.id)
@@ -745,7 +861,11 @@ def find_bank(
     name: str | None, lesson_dirs: Sequence[str | os.PathLike[str]] = ()
 ) -> tuple[Bank | None, list[Problem]]:
     """A bank by id among the discovered banks, or by the path of a bank file."""
-    if name is not None and (os.sep in name or name.endswith(LESSON_SUFFIXES)) and Path(name).exists():
+    if (
+        name is not None
+        and (os.sep in name or name.endswith(LESSON_SUFFIXES))
+        and Path(name).exists()
+    ):
         return load_bank(name)
     banks = discover_banks(lesson_dirs)
     problems = [p for p in banks.problems if p.severity == "error"]
@@ -757,9 +877,14 @@ def find_bank(
     bank = banks.get(name)
     if bank is None:
         known = ", ".join(banks.ids()) or "none"
-        problems.append(Problem("error", f"no quiz bank {name!r}; the banks are: {known}",
-                                hint="`k8snet-tutor quiz --list` lists them; a path to a "
-                                "bank file works too", code="quiz-no-bank"))
+        problems.append(
+            Problem(
+                "error",
+                f"no quiz bank {name!r}; the banks are: {known}",
+                hint="`k8snet-tutor quiz --list` lists them; a path to a bank file works too",
+                code="quiz-no-bank",
+            )
+        )
     return bank, problems
 
 
@@ -832,15 +957,21 @@ def _canonical_name(name: str) -> str:
 
 def _matrix_lesson(q: MatrixQuestion, overrides: list[TableOverride]) -> Lesson:
     table = TableCheck(id="matrix", port=q.port, nodes=q.nodes, default=True, overrides=overrides)
-    return Lesson(id=q.id, title=q.title(), topic=q.topic, difficulty=q.difficulty,
-                  background=q.cluster, goal=[table], source=q.bank or "<quiz>")
+    return Lesson(
+        id=q.id,
+        title=q.title(),
+        topic=q.topic,
+        difficulty=q.difficulty,
+        background=q.cluster,
+        goal=[table],
+        source=q.bank or "<quiz>",
+    )
 
 
 def _matrix_report(
-    q: MatrixQuestion, overrides: list[TableOverride], ipblocks: str = "pods"
+    q: MatrixQuestion, overrides: list[TableOverride], ipblocks: IPBlockMode = "pods"
 ) -> CheckReport:
-    mode = "external" if ipblocks == "external" else "pods"
-    return check(_matrix_lesson(q, overrides), q.policies, source=POLICIES_SOURCE, ipblocks=mode)
+    return check(_matrix_lesson(q, overrides), q.policies, source=POLICIES_SOURCE, ipblocks=ipblocks)
 
 
 def matrix_key(q: MatrixQuestion) -> MatrixKey:
@@ -857,15 +988,23 @@ def matrix_key(q: MatrixQuestion) -> MatrixKey:
     for text in names:
         t = resolve(ev, text, as_source=False)
         if isinstance(t, Unresolved):
-            problems.append(Problem("error", f"matrix node {text!r}: {t.reason}", hint=t.hint,
-                                    code="quiz-matrix-node"))
+            problems.append(
+                Problem(
+                    "error",
+                    f"matrix node {text!r}: {t.reason}",
+                    hint=t.hint,
+                    code="quiz-matrix-node",
+                )
+            )
             continue
         did = display(t)
         aliases[_canonical_name(text)] = did
         aliases[did] = did
         if did not in ids:
             ids.append(did)
-            kinds[did] = "service" if isinstance(t, Service) else "pod" if isinstance(t, Pod) else "ext"
+            kinds[did] = (
+                "service" if isinstance(t, Service) else "pod" if isinstance(t, Pod) else "ext"
+            )
     cells: dict[tuple[str, str], bool] = {}
     for cell in report.results[-1].cells:
         cells[(cell.source, cell.destination)] = cell.actual
@@ -887,9 +1026,7 @@ def matrix_key(q: MatrixQuestion) -> MatrixKey:
 def matrix_cells(q: MatrixQuestion) -> list[tuple[str, str]]:
     """The cells the learner fills in, row by row."""
     key = matrix_key(q)
-    return [
-        (s, d) for s in key.sources for d in key.destinations if (s, d) in key.cells
-    ]
+    return [(s, d) for s in key.sources for d in key.destinations if (s, d) in key.cells]
 
 
 def cluster_summary(cluster_yaml: str) -> list[str]:
@@ -911,7 +1048,9 @@ def cluster_summary(cluster_yaml: str) -> list[str]:
         ports = ", ".join(
             f"{p.port}/{p.protocol}" + (f" ({p.name})" if p.name else "") for p in pod.ports
         )
-        lines.append(f"pod {pod.id} [{labels(pod.labels)}]" + (f" listens on {ports}" if ports else ""))
+        lines.append(
+            f"pod {pod.id} [{labels(pod.labels)}]" + (f" listens on {ports}" if ports else "")
+        )
     for svc in cluster.services:
         sel = ", ".join(f"{k}={v}" for k, v in sorted((svc.selector or {}).items()))
         ports = ", ".join(
@@ -988,7 +1127,11 @@ def parse_answer(q: AnyQuestion, raw: Any, base: Path | None = None) -> Any:
             raise AnswerError(f"{s} -> {d} is not a cell of this matrix")
         return out
     if isinstance(q, BugQuestion):
-        if isinstance(raw, bool) or not isinstance(raw, (int, str)) or not str(raw).strip().isdigit():
+        if (
+            isinstance(raw, bool)
+            or not isinstance(raw, (int, str))
+            or not str(raw).strip().isdigit()
+        ):
             raise AnswerError(f"a spot-the-bug answer is a line number, not {raw!r}")
         n = int(str(raw).strip())
         if not 1 <= n <= len(q.lines):
@@ -1091,7 +1234,8 @@ def grade(q: AnyQuestion, answer: Any, *, over_time: bool = False) -> Grade:
     if over_time and answer is not None:
         out.feedback.append(
             f"(answered after the time limit of {q.time_limit // 60}:{q.time_limit % 60:02d})"
-            if isinstance(q, FixQuestion) else "(answered after the time limit)"
+            if isinstance(q, FixQuestion)
+            else "(answered after the time limit)"
         )
     return out
 
@@ -1110,9 +1254,13 @@ def _grade_choice(q: ChoiceQuestion, answer: set[str] | None) -> Grade:
         if g.score < 1:
             for o in q.options:
                 if o.id in answer and not o.correct:
-                    g.feedback.append(f"You chose {o.id}) {o.text}: wrong. {o.explanation}".rstrip())
+                    g.feedback.append(
+                        f"You chose {o.id}) {o.text}: wrong. {o.explanation}".rstrip()
+                    )
                 elif o.correct and o.id not in answer:
-                    g.feedback.append(f"You missed {o.id}) {o.text}: right. {o.explanation}".rstrip())
+                    g.feedback.append(
+                        f"You missed {o.id}) {o.text}: right. {o.explanation}".rstrip()
+                    )
     if q.explanation and g.score < 1:
         g.feedback.append(q.explanation)
     return g
@@ -1142,7 +1290,9 @@ def _grade_matrix(q: MatrixQuestion, answer: dict[tuple[str, str], bool] | None)
     right = sum(1 for c in g.cells if c.ok)
     total = len(g.cells)
     g.score = right / total if total and answer is not None else 0.0
-    g.right_answer = "; ".join(f"{c.source} -> {c.destination}: {verdict(c.actual)}" for c in g.cells)
+    g.right_answer = "; ".join(
+        f"{c.source} -> {c.destination}: {verdict(c.actual)}" for c in g.cells
+    )
     if answer is None:
         g.feedback.append(f"Not answered. On {q.port}: {g.right_answer}.")
     else:
@@ -1206,9 +1356,7 @@ def check_fix(q: FixQuestion, yaml_text: str) -> CheckReport:
 # What to study
 
 
-def study_next(
-    grades: Sequence[Grade], lessons: LessonSet | None
-) -> dict[str, list[str]]:
+def study_next(grades: Sequence[Grade], lessons: LessonSet | None) -> dict[str, list[str]]:
     """Per topic with a missed question: the lesson ids to study (the questions' own `lessons`
     first, else every lesson of the topic), in curriculum order."""
     out: dict[str, list[str]] = {}
@@ -1249,9 +1397,15 @@ def lint_bank(bank: Bank, known_lessons: Sequence[str] | None = None) -> list[Pr
         where = f"question {q.id}"
         for i, lid in enumerate(q.lessons):
             if lid not in known:
-                out.append(bank.problem((*q.path, "lessons", i), f"unknown lesson id {lid!r}",
-                                        hint="study links name lesson ids (`k8snet-tutor lessons "
-                                        "list`)", code="quiz-lesson", obj=where))
+                out.append(
+                    bank.problem(
+                        (*q.path, "lessons", i),
+                        f"unknown lesson id {lid!r}",
+                        hint="study links name lesson ids (`k8snet-tutor lessons list`)",
+                        code="quiz-lesson",
+                        obj=where,
+                    )
+                )
         if isinstance(q, ChoiceQuestion):
             out.extend(_lint_choice(bank, q))
         elif isinstance(q, MatrixQuestion):
@@ -1267,36 +1421,75 @@ def _lint_choice(bank: Bank, q: ChoiceQuestion) -> list[Problem]:
     out: list[Problem] = []
     where = f"question {q.id}"
     if len(q.options) < 2:
-        out.append(bank.problem((*q.path, "options"), "a multiple-choice question needs at least "
-                                "two options", code="quiz-choice", obj=where))
+        out.append(
+            bank.problem(
+                (*q.path, "options"),
+                "a multiple-choice question needs at least two options",
+                code="quiz-choice",
+                obj=where,
+            )
+        )
     right = [o for o in q.options if o.correct]
     if not right:
-        out.append(bank.problem((*q.path, "options"), "no option is marked `correct: true`",
-                                hint="every multiple-choice question needs a right answer",
-                                code="quiz-no-answer", obj=where))
+        out.append(
+            bank.problem(
+                (*q.path, "options"),
+                "no option is marked `correct: true`",
+                hint="every multiple-choice question needs a right answer",
+                code="quiz-no-answer",
+                obj=where,
+            )
+        )
     if not q.several and len(right) > 1:
-        out.append(bank.problem((*q.path, "select"), f"{len(right)} options are correct but "
-                                "`select: one` lets the learner pick only one",
-                                hint="use `select: several`", code="quiz-choice", obj=where))
+        out.append(
+            bank.problem(
+                (*q.path, "select"),
+                f"{len(right)} options are correct but "
+                "`select: one` lets the learner pick only one",
+                hint="use `select: several`",
+                code="quiz-choice",
+                obj=where,
+            )
+        )
     for o in q.options:
         if not o.explanation:
-            out.append(bank.problem(o.path, f"option {o.id}) has no `explanation`",
-                                    hint="say why this option is right or wrong",
-                                    code="quiz-no-explanation", obj=where))
+            out.append(
+                bank.problem(
+                    o.path,
+                    f"option {o.id}) has no `explanation`",
+                    hint="say why this option is right or wrong",
+                    code="quiz-no-explanation",
+                    obj=where,
+                )
+            )
     texts = [o.text for o in q.options]
     for o in q.options:
         if texts.count(o.text) > 1:
-            out.append(bank.problem((*o.path, "text"), "two options have the same text",
-                                    code="quiz-choice", obj=where))
+            out.append(
+                bank.problem(
+                    (*o.path, "text"),
+                    "two options have the same text",
+                    code="quiz-choice",
+                    obj=where,
+                )
+            )
             break
     return out
 
 
 def _relocate(bank: Bank, path: FieldPath, p: Problem, what: str) -> Problem:
     line, column = bank.block_position(path, p.line, p.column)
-    return Problem(p.severity, f"in `{what}`: {p.message}", file=bank.source, line=line,
-                   column=column, obj=p.obj, field=p.field, hint=p.hint,
-                   code=p.code or "quiz-embedded-yaml")
+    return Problem(
+        p.severity,
+        f"in `{what}`: {p.message}",
+        file=bank.source,
+        line=line,
+        column=column,
+        obj=p.obj,
+        field=p.field,
+        hint=p.hint,
+        code=p.code or "quiz-embedded-yaml",
+    )
 
 
 def _source_path(q: AnyQuestion, p: Problem) -> tuple[FieldPath, str]:
@@ -1307,7 +1500,8 @@ def _source_path(q: AnyQuestion, p: Problem) -> tuple[FieldPath, str]:
     if p.file in ("starter", "solution", "snippet"):
         return (*q.path, p.file), p.file
     return (*q.path, "cluster" if isinstance(q, MatrixQuestion) else "background"), (
-        "cluster" if isinstance(q, MatrixQuestion) else "background")
+        "cluster" if isinstance(q, MatrixQuestion) else "background"
+    )
 
 
 def _lint_matrix(bank: Bank, q: MatrixQuestion) -> list[Problem]:
@@ -1318,34 +1512,65 @@ def _lint_matrix(bank: Bank, q: MatrixQuestion) -> list[Problem]:
         if p.severity == "note":
             continue
         if p.file is None:
-            out.append(bank.problem(q.path, p.message, severity=p.severity, hint=p.hint,
-                                    code=p.code or "quiz-matrix", obj=where))
+            out.append(
+                bank.problem(
+                    q.path,
+                    p.message,
+                    severity=p.severity,
+                    hint=p.hint,
+                    code=p.code or "quiz-matrix",
+                    obj=where,
+                )
+            )
         else:
             path, what = _source_path(q, p)
             out.append(_relocate(bank, path, p, what))
     if not key.ok:
         return out
     if not key.cells:
-        out.append(bank.problem(q.path, "the matrix has no cells to fill in", code="quiz-matrix",
-                                obj=where))
+        out.append(
+            bank.problem(
+                q.path, "the matrix has no cells to fill in", code="quiz-matrix", obj=where
+            )
+        )
         return out
     if len(key.ids()) > MAX_MATRIX_NODES:
-        out.append(bank.problem((*q.path, "nodes") if q.nodes else q.path,
-                                f"the matrix has {len(key.ids())} nodes; more than "
-                                f"{MAX_MATRIX_NODES} is tedious to fill in",
-                                severity="warning", hint="list the interesting ones in `nodes`",
-                                code="quiz-matrix-size", obj=where))
+        out.append(
+            bank.problem(
+                (*q.path, "nodes") if q.nodes else q.path,
+                f"the matrix has {len(key.ids())} nodes; more than "
+                f"{MAX_MATRIX_NODES} is tedious to fill in",
+                severity="warning",
+                hint="list the interesting ones in `nodes`",
+                code="quiz-matrix-size",
+                obj=where,
+            )
+        )
     other = _matrix_report(q, [], "external")
     other_cells = {(c.source, c.destination): c.actual for c in other.results[-1].cells}
     for cell, allowed in key.cells.items():
         if other_cells.get(cell, allowed) != allowed:
-            out.append(bank.problem(q.path, f"cell {cell[0]} -> {cell[1]} depends on how the CNI "
-                                    "applies ipBlocks to pod IPs, so it has no single right answer",
-                                    hint="use addresses outside the cluster in ipBlocks, or drop "
-                                    "the cell from `nodes`", code="quiz-matrix-cni", obj=where))
+            out.append(
+                bank.problem(
+                    q.path,
+                    f"cell {cell[0]} -> {cell[1]} depends on how the CNI "
+                    "applies ipBlocks to pod IPs, so it has no single right answer",
+                    hint="use addresses outside the cluster in ipBlocks, or drop "
+                    "the cell from `nodes`",
+                    code="quiz-matrix-cni",
+                    obj=where,
+                )
+            )
     if len(set(key.cells.values())) == 1:
-        out.append(bank.problem(q.path, f"every cell is {verdict(next(iter(key.cells.values())))}",
-                                severity="note", code="quiz-matrix-uniform", obj=where))
+        out.append(
+            bank.problem(
+                q.path,
+                f"every cell is {verdict(next(iter(key.cells.values())))}",
+                severity="note",
+                code="quiz-matrix-uniform",
+                obj=where,
+            )
+        )
     return out
 
 
@@ -1353,14 +1578,33 @@ def _lint_bug(bank: Bank, q: BugQuestion) -> list[Problem]:
     out: list[Problem] = []
     where = f"question {q.id}"
     if not q.explanation:
-        out.append(bank.problem(q.path, "a spot-the-bug question needs an `explanation` of the bug",
-                                code="quiz-no-explanation", obj=where))
+        out.append(
+            bank.problem(
+                q.path,
+                "a spot-the-bug question needs an `explanation` of the bug",
+                code="quiz-no-explanation",
+                obj=where,
+            )
+        )
     if not q.lines[q.answer - 1].strip():
-        out.append(bank.problem((*q.path, "answer"), f"line {q.answer} of the snippet is blank",
-                                code="quiz-bug-line", obj=where))
+        out.append(
+            bank.problem(
+                (*q.path, "answer"),
+                f"line {q.answer} of the snippet is blank",
+                code="quiz-bug-line",
+                obj=where,
+            )
+        )
     if q.symptom:
-        lesson = Lesson(id=q.id, title=q.title(), topic=q.topic, difficulty=q.difficulty,
-                        background=q.background, goal=q.symptom, source=bank.source)
+        lesson = Lesson(
+            id=q.id,
+            title=q.title(),
+            topic=q.topic,
+            difficulty=q.difficulty,
+            background=q.background,
+            goal=q.symptom,
+            source=bank.source,
+        )
         report = check(lesson, q.snippet, source="snippet")
         for r in report.failed:
             if r.type == "valid":
@@ -1369,9 +1613,14 @@ def _lint_bug(bank: Bank, q: BugQuestion) -> list[Problem]:
                         out.append(_relocate(bank, (*q.path, "snippet"), p, "snippet"))
                 continue
             reasons = "; ".join(r.reasons[:3])
-            out.append(bank.problem(r.check.path if r.check else (*q.path, "symptom"),
-                                    f"the snippet does not show the symptom {r.description!r}: "
-                                    f"{reasons}", code="quiz-bug-symptom", obj=where))
+            out.append(
+                bank.problem(
+                    r.check.path if r.check else (*q.path, "symptom"),
+                    f"the snippet does not show the symptom {r.description!r}: {reasons}",
+                    code="quiz-bug-symptom",
+                    obj=where,
+                )
+            )
     return out
 
 
@@ -1379,16 +1628,28 @@ def _lint_fix(bank: Bank, q: FixQuestion) -> list[Problem]:
     out: list[Problem] = []
     where = f"question {q.id}"
     if not q.explanation:
-        out.append(bank.problem(q.path, "a fix question needs an `explanation` (shown in the review)",
-                                code="quiz-no-explanation", obj=where))
+        out.append(
+            bank.problem(
+                q.path,
+                "a fix question needs an `explanation` (shown in the review)",
+                code="quiz-no-explanation",
+                obj=where,
+            )
+        )
     lesson = q.lesson()
     bg_docs, bg_problems = load_text(q.background, "background")
     for p in build_cluster(bg_docs, bg_problems).problems:
         if p.severity != "note":
             out.append(_relocate(bank, (*q.path, "background"), p, "background"))
     if not q.solution.strip():
-        out.append(bank.problem(q.path, "a fix question needs a reference `solution`",
-                                code="quiz-no-solution", obj=where))
+        out.append(
+            bank.problem(
+                q.path,
+                "a fix question needs a reference `solution`",
+                code="quiz-no-solution",
+                obj=where,
+            )
+        )
     else:
         report = check(lesson, q.solution, source="solution")
         for p in report.problems:
@@ -1398,14 +1659,24 @@ def _lint_fix(bank: Bank, q: FixQuestion) -> list[Problem]:
             if r.type == "valid":
                 continue
             reasons = "; ".join(r.reasons[:3]) or "it fails"
-            out.append(bank.problem(r.check.path if r.check else (*q.path, "goal"),
-                                    f"the reference solution fails check {r.id!r} "
-                                    f"({r.description}): {reasons}",
-                                    code="quiz-solution-fails", obj=where))
+            out.append(
+                bank.problem(
+                    r.check.path if r.check else (*q.path, "goal"),
+                    f"the reference solution fails check {r.id!r} ({r.description}): {reasons}",
+                    code="quiz-solution-fails",
+                    obj=where,
+                )
+            )
     if check(lesson, q.starter, source="starter").passed:
-        out.append(bank.problem((*q.path, "starter"), "the starter already passes every check",
-                                hint="make the starter miss the goal", code="quiz-starter-passes",
-                                obj=where))
+        out.append(
+            bank.problem(
+                (*q.path, "starter"),
+                "the starter already passes every check",
+                hint="make the starter miss the goal",
+                code="quiz-starter-passes",
+                obj=where,
+            )
+        )
     return out
 
 
@@ -1420,13 +1691,20 @@ def lint_banks(
         if p.is_dir():
             files = bank_files(p)
             if not files:
-                problems.append(Problem("warning", "no quiz bank files (*.yaml) in this folder",
-                                        file=str(p), code="quiz-folder-empty"))
+                problems.append(
+                    Problem(
+                        "warning",
+                        "no quiz bank files (*.yaml) in this folder",
+                        file=str(p),
+                        code="quiz-folder-empty",
+                    )
+                )
         elif p.is_file():
             files = [p]
         else:
-            problems.append(Problem("error", "no such file or folder", file=str(p),
-                                    code="quiz-missing"))
+            problems.append(
+                Problem("error", "no such file or folder", file=str(p), code="quiz-missing")
+            )
             continue
         for f in files:
             bank, found = load_bank(f)

@@ -23,7 +23,7 @@ GLOBAL_KEYS: tuple[Key, ...] = (
     Key("f1", "app.help", "Help", "Show this help: keys and a short guide."),
     Key("ctrl+p", "app.command_palette", "Commands", "Command palette: go to a lesson, reset, hint, theme...", show=False),
     Key("f10", "app.toggle_dark", "Theme", "Switch between the light and the dark theme.", show=False),
-    Key("ctrl+q", "app.quit", "Quit", "Quit (your work is saved as you type)."),
+    Key("ctrl+q", "app.quit", "Quit", "Quit (your work is saved as you type).", show=False),
 )
 
 HOME_KEYS: tuple[Key, ...] = (
@@ -38,7 +38,7 @@ LESSON_KEYS: tuple[Key, ...] = (
     Key("f4", "solution", "Solution", "Show the reference solution as a diff against your YAML "
         "(after you pass, or once every hint is revealed)."),
     Key("f5", "reset", "Reset", "Reset your YAML to the lesson's starter (asks first)."),
-    Key("f6", "external_editor", "$EDITOR", "Edit your YAML in $EDITOR (the tutor resumes when it exits)."),
+    Key("f6", "external_editor", "$EDITOR", "Edit your YAML in $EDITOR (the tutor resumes when it exits).", show=False),
     Key("f7", "previous_lesson", "Prev", "Previous lesson.", show=False),
     Key("f8", "next_lesson", "Next", "Next lesson (passing never moves you on by itself)."),
     Key("f9", "cycle_port", "Port", "Show the matrix for the next port.", show=False),
@@ -49,10 +49,10 @@ LESSON_KEYS: tuple[Key, ...] = (
 SANDBOX_KEYS: tuple[Key, ...] = (
     Key("f4", "diff_original", "Diff", "Show what you changed, as a diff against the original manifests."),
     Key("f5", "revert", "Revert", "Revert to the original manifests (asks first)."),
-    Key("f6", "external_editor", "$EDITOR", "Edit the YAML in $EDITOR."),
+    Key("f6", "external_editor", "$EDITOR", "Edit the YAML in $EDITOR.", show=False),
     Key("f9", "cycle_port", "Port", "Show the matrix for the next port (or all ports).", show=False),
     Key("ctrl+f", "filter", "Filter", "Filter the matrix rows and columns (namespace or name)."),
-    Key("ctrl+x", "export", "Export", "Export the matrix to a file (.csv, .md or .json)."),
+    Key("ctrl+o", "export", "Export", "Export the matrix to a file (.csv, .md or .json)."),
     Key("escape", "back", "Back", "From the editor: move to the matrix. Elsewhere: leave the sandbox."),
 )
 
@@ -98,4 +98,9 @@ On a small terminal the panels become tabs: use the tab bar (or F11 / F12) to sw
 
 def bindings(keys: tuple[Key, ...]) -> list[Binding]:
     """A screen's BINDINGS from the table."""
-    return [Binding(k.keys, k.action, k.description, show=k.show) for k in keys if k.action]
+    # F-keys win over the focused widget: TextArea binds F5-F7 to selections.
+    return [
+        Binding(k.keys, k.action, k.description, show=k.show, priority=k.keys.startswith("f"))
+        for k in keys
+        if k.action
+    ]

@@ -43,11 +43,12 @@ class LessonScreen(WorkbenchScreen):
     is_lesson_screen = True
     VIEWS = (("lesson", "Lesson"), ("yaml", "YAML"), ("matrix", "Matrix"), ("checks", "Checks"))
     EDITOR_SOURCE = LEARNER_SOURCE
+    VIEW_FOCUS = {"lesson": "#lesson-pane", "yaml": "#editor", "matrix": "#matrix", "checks": "#checks-pane"}
 
     BINDINGS = [
         *help_data.bindings(help_data.LESSON_KEYS),
-        Binding("f11", "view(-1)", "Prev view", show=False),
-        Binding("f12", "view(1)", "Next view", show=False),
+        Binding("f11", "view(-1)", "Prev view", show=False, priority=True),
+        Binding("f12", "view(1)", "Next view", show=False, priority=True),
     ]
 
     def __init__(self, session: Session, lesson: Lesson) -> None:
@@ -104,12 +105,15 @@ class LessonScreen(WorkbenchScreen):
         super().on_mount()
         self.session.set_current(self.lesson.id)
         self.query_one("#success").display = False
-        self.editor.focus()
+        if self.has_class("-narrow"):
+            self._focus_view()
+        else:
+            self.editor.focus()
         self.schedule_evaluation(immediate=True)
 
     def show_view_of(self, widget_id: str) -> None:
         view = {"matrix": "matrix", "editor": "yaml", "checks": "checks", "lesson": "lesson"}.get(widget_id)
-        if view and self.has_class("-narrow"):
+        if view and self.has_class("-narrow") and view != self.view:
             self._show_view(view)
 
     # -- evaluation -------------------------------------------------------------------------------

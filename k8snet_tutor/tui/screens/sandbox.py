@@ -10,6 +10,7 @@ from pathlib import Path
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input, Static
 
@@ -92,12 +93,13 @@ def read_manifests(paths: Sequence[str | os.PathLike[str]]) -> tuple[str, list[s
 class SandboxScreen(WorkbenchScreen):
     """Experiment with real manifests."""
 
-    VIEWS = (("yaml", "YAML"), ("matrix", "Matrix"))
+    VIEWS = (("matrix", "Matrix"), ("yaml", "YAML"))
     EDITOR_SOURCE = SANDBOX_SOURCE
+    VIEW_FOCUS = {"yaml": "#editor", "matrix": "#matrix"}
     BINDINGS = [
         *help_data.bindings(help_data.SANDBOX_KEYS),
-        ("f11", "view(-1)", "Prev view"),
-        ("f12", "view(1)", "Next view"),
+        Binding("f11", "view(-1)", "Prev view", show=False, priority=True),
+        Binding("f12", "view(1)", "Next view", show=False, priority=True),
     ]
 
     def __init__(

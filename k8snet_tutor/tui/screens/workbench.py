@@ -94,12 +94,15 @@ class WorkbenchScreen(Screen[None]):
         if tabs.active != f"view-{view}":
             tabs.active = f"view-{view}"
 
+    VIEW_FOCUS: ClassVar[dict[str, str]] = {}  # view -> the widget to focus when it is shown
+
     @on(Tabs.TabActivated, "#views")
     def _view_tab(self, event: Tabs.TabActivated) -> None:
         if event.tab.id:
             view = event.tab.id.removeprefix("view-")
             if view != self.view:
                 self._show_view(view)
+                self._focus_view()
 
     def action_view(self, step: int) -> None:
         ids = [vid for vid, _ in self.VIEWS]
@@ -107,6 +110,16 @@ class WorkbenchScreen(Screen[None]):
             return
         i = ids.index(self.view) if self.view in ids else 0
         self._show_view(ids[(i + step) % len(ids)])
+        self._focus_view()
+
+    def _focus_view(self) -> None:
+        """In narrow mode, put the focus in the view just shown."""
+        target = self.VIEW_FOCUS.get(self.view)
+        if target and self.has_class("-narrow"):
+            try:
+                self.query_one(target).focus()
+            except Exception:
+                pass
 
     def show_view_of(self, widget_id: str) -> None:
         """In narrow mode, switch to the view that contains `widget_id` (subclasses map it)."""

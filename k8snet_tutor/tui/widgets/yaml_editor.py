@@ -11,7 +11,7 @@ import re
 
 from rich.style import Style
 from textual._text_area_theme import TextAreaTheme
-from textual.binding import Binding
+from textual import events
 from textual.message import Message
 from textual.widgets import TextArea
 
@@ -97,10 +97,6 @@ class YamlEditor(TextArea):
     YamlEditor.-error { border: round $error; }
     """
 
-    BINDINGS = [
-        Binding("escape", "leave", "Leave editor", show=False),
-    ]
-
     class Left(Message):
         """Escape pressed: the screen moves the focus on."""
 
@@ -119,8 +115,14 @@ class YamlEditor(TextArea):
         self.indent_width = 2
         self.error_line: int | None = None  # 0-based
 
-    def action_leave(self) -> None:
-        self.post_message(self.Left())
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "escape":
+            # TextArea moves the focus to the next widget; the screen decides where instead.
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.Left())
+            return
+        await super()._on_key(event)
 
     def set_error_line(self, line: int | None) -> None:
         """Mark (or unmark, with None) a 1-based line as the one with the error."""
