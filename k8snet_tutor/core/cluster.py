@@ -232,60 +232,134 @@ class Cluster:
 
 
 def _str_map(raw: Any) -> dict[str, str]:
+    """Labels (or a Service selector) as text. A null value is the empty string, as the API
+    server reads `key:` with nothing after it; anything but a mapping is no labels at all."""
     if not isinstance(raw, dict):
         return {}
-    return {str(k): str(v) for k, v in raw.items()}
+    return {str(k): "" if v is None else str(v) for k, v in raw.items()}
+
+
+def _generated_name(meta: dict[str, Any], origin: Origin) -> str:
+    """`metadata.name`, or for an object with only `generateName` a stable made-up name.
+
+    The API server appends five random characters to `generateName`; a suffix derived from the
+    document keeps two such objects apart (and the output the same from run to run).
+    """
+    name = meta.get("name")
+    if name is not None:
+        return str(name)
+    prefix = meta.get("generateName")
+    if not isinstance(prefix, str) or not prefix:
+        return ""
+    import zlib
+
+    doc = origin.document
+    seed = f"{doc.source}\0{doc.index}" if doc is not None else prefix
+    number = zlib.crc32(seed.encode("utf-8", "replace"))
+    alphabet = "bcdfghjklmnpqrstvwxz2456789"  # the alphabet Kubernetes uses for these suffixes
+    suffix = ""
+    for _ in range(5):
+        number, digit = divmod(number, len(alphabet))
+        suffix += alphabet[digit]
+    return prefix + suffix
 
 
 def _selector(raw: Any) -> LabelSelector | None:
-    """None for an absent/null selector, an empty selector for `{}`."""
+    """None for an absent/null selector, an empty selector for `{}`.
+
+    Validation has checked the shape; this still reads defensively: null label values (and
+    null `values` items) are the empty string, and entries of the wrong shape are skipped.
+    """
     if raw is None:
         return None
-    return LabelSelector.from_dict(raw if isinstance(raw, dict) else {})
+    if not isinstance(raw, dict):
+        return LabelSelector()
+    clean: dict[str, Any] = {}
+    labels = raw.get("matchLabels")
+    if isinstance(labels, dict):
+        clean["matchLabels"] = {
+            str(k): "" if v is None else str(v) for k, v in labels.items()
+        }
+    exprs = raw.get("matchExpressions")
+    if isinstance(exprs, list):
+        clean_exprs = []
+        for expr in exprs:
+            if not isinstance(expr, dict) or expr.get("key") is None:
+                continue
+            values = expr.get("values")
+            clean_exprs.append(
+                {
+                    "key": str(expr["key"]),
+                    "operator": str(expr.get("operator")),
+                    "values": [
+                        "" if v is None else str(v)
+                        for v in (values if isinstance(values, list) else [])
+                    ],
+                }
+            )
+        clean["matchExpressions"] = clean_exprs
+    return LabelSelector.from_dict(clean)
 
 
-def _policy_port(raw: dict[str, Any]) -> PolicyPort:
+def _policy_port(raw: Any) -> PolicyPort:
+    raw = raw if isinstance(raw, dict) else {}
+    protocol = raw.get("protocol")
     port = raw.get("port")
-    if isinstance(port, str) and port.isdigit():
+    if isinstance(port, str) and port.isascii() and port.strip().isdigit():
         port = int(port)
+    if isinstance(port, bool) or not isinstance(port, int | str):
+        port = None
     end = raw.get("endPort")
-    return PolicyPort(str(raw.get("protocol") or "TCP"), port, int(end) if end is not None else None)
+    if isinstance(end, bool) or not isinstance(end, int):
+        end = None
+    return PolicyPort(protocol if isinstance(protocol, str) and protocol else "TCP", port, end)
 
 
 def _rule(raw: Any, peers_key: str) -> Rule:
     raw = raw if isinstance(raw, dict) else {}
     peers = []
-    for p in raw.get(peers_key) or []:
-        p = p or {}
+    raw_peers = raw.get(peers_key)
+    for p in raw_peers if isinstance(raw_peers, list) else []:
+        if p is None:
+            p = {}
+        if not isinstance(p, dict):
+            continue
         block = p.get("ipBlock")
-        ip_block = (
-            IPBlock(str(block["cidr"]), tuple(str(e) for e in block.get("except") or ()))
-            if isinstance(block, dict)
-            else None
-        )
+        ip_block = None
+        if isinstance(block, dict) and block.get("cidr") is not None:
+            excepts = block.get("except")
+            ip_block = IPBlock(
+                str(block["cidr"]),
+                tuple(str(e) for e in (excepts if isinstance(excepts, list) else ())),
+            )
         peers.append(
             Peer(_selector(p.get("podSelector")), _selector(p.get("namespaceSelector")), ip_block)
         )
-    ports = tuple(_policy_port(p or {}) for p in raw.get("ports") or [])
+    raw_ports = raw.get("ports")
+    ports = tuple(_policy_port(p) for p in (raw_ports if isinstance(raw_ports, list) else []))
     return Rule(tuple(peers), ports)
 
 
 def policy_from_dict(obj: dict[str, Any], origin: Origin = Origin()) -> NetworkPolicy:
     """A validated v1 NetworkPolicy mapping -> NetworkPolicy, inferring policyTypes."""
-    meta = obj.get("metadata") or {}
-    spec = obj.get("spec") or {}
-    ingress = tuple(_rule(r, "from") for r in spec.get("ingress") or [])
-    egress = tuple(_rule(r, "to") for r in spec.get("egress") or [])
+    meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+    assert isinstance(meta, dict) and isinstance(spec, dict)
+    raw_in, raw_eg = spec.get("ingress"), spec.get("egress")
+    ingress = tuple(_rule(r, "from") for r in (raw_in if isinstance(raw_in, list) else []))
+    egress = tuple(_rule(r, "to") for r in (raw_eg if isinstance(raw_eg, list) else []))
     types = spec.get("policyTypes")
+    if not isinstance(types, list):
+        types = None
     if types:
         affects_in, affects_eg = "Ingress" in types, "Egress" in types
     else:
         # The API's defaulting: Ingress always; Egress only when there are egress rules.
-        affects_in, affects_eg = True, bool(spec.get("egress"))
+        affects_in, affects_eg = True, bool(egress)
     return NetworkPolicy(
         namespace=str(meta.get("namespace") or "default"),
-        name=str(meta.get("name") or ""),
-        pod_selector=LabelSelector.from_dict(spec.get("podSelector") or {}),
+        name=_generated_name(meta, origin),
+        pod_selector=_selector(spec.get("podSelector")) or LabelSelector(),
         ingress=ingress,
         egress=egress,
         affects_ingress=affects_in,
@@ -297,17 +371,25 @@ def policy_from_dict(obj: dict[str, Any], origin: Origin = Origin()) -> NetworkP
 
 def _container_ports(pod_spec: dict[str, Any]) -> tuple[ContainerPort, ...]:
     out: list[ContainerPort] = []
+    if not isinstance(pod_spec, dict):
+        return ()
     for key in ("containers", "initContainers"):
-        for c in pod_spec.get(key) or []:
+        containers = pod_spec.get(key)
+        for c in containers if isinstance(containers, list) else []:
             if not isinstance(c, dict):
                 continue
-            for p in c.get("ports") or []:
-                if not isinstance(p, dict) or p.get("containerPort") is None:
+            ports = c.get("ports")
+            for p in ports if isinstance(ports, list) else []:
+                if not isinstance(p, dict):
                     continue
+                number = p.get("containerPort")
+                if isinstance(number, bool) or not isinstance(number, int):
+                    continue
+                protocol = p.get("protocol")
                 out.append(
                     ContainerPort(
-                        int(p["containerPort"]),
-                        str(p.get("protocol") or "TCP"),
+                        number,
+                        protocol if isinstance(protocol, str) and protocol else "TCP",
                         str(p["name"]) if p.get("name") else None,
                         str(c.get("name") or ""),
                     )
@@ -316,88 +398,118 @@ def _container_ports(pod_spec: dict[str, Any]) -> tuple[ContainerPort, ...]:
 
 
 def _template(obj: dict[str, Any]) -> dict[str, Any]:
-    spec = obj.get("spec") or {}
+    spec = obj.get("spec")
+    spec = spec if isinstance(spec, dict) else {}
     if obj.get("kind") == "CronJob":
-        spec = ((spec.get("jobTemplate") or {}).get("spec")) or {}
-    template = spec.get("template") or {}
+        job = spec.get("jobTemplate")
+        job_spec = job.get("spec") if isinstance(job, dict) else None
+        spec = job_spec if isinstance(job_spec, dict) else {}
+    template = spec.get("template")
     return template if isinstance(template, dict) else {}
 
 
 def _ready(obj: dict[str, Any]) -> bool:
-    status = obj.get("status") or {}
-    for cond in status.get("conditions") or []:
+    status = obj.get("status")
+    if not isinstance(status, dict):
+        return True
+    conditions = status.get("conditions")
+    for cond in conditions if isinstance(conditions, list) else []:
         if isinstance(cond, dict) and cond.get("type") == "Ready":
             return str(cond.get("status")) == "True"
     phase = status.get("phase")
-    return phase in (None, "Running", "Pending") if phase is not None else True
+    return phase in ("Running", "Pending") if phase is not None else True
 
 
 def _owner(meta: dict[str, Any]) -> tuple[str | None, str | None]:
-    for ref in meta.get("ownerReferences") or []:
-        if isinstance(ref, dict) and ref.get("controller") and ref.get("kind") != "Node":
+    refs = meta.get("ownerReferences") if isinstance(meta, dict) else None
+    for ref in refs if isinstance(refs, list) else []:
+        if isinstance(ref, dict) and ref.get("controller") is True and ref.get("kind") != "Node":
             return (str(ref["kind"]) if ref.get("kind") else None), str(ref.get("name") or "")
     return None, None
 
 
 def _pod_from(obj: dict[str, Any], origin: Origin) -> Pod:
     kind = obj.get("kind")
-    meta = obj.get("metadata") or {}
+    meta = obj.get("metadata")
+    meta = meta if isinstance(meta, dict) else {}
     ns = str(meta.get("namespace") or "default")
+    name = _generated_name(meta, origin)
+    spec = obj.get("spec")
+    spec = spec if isinstance(spec, dict) else {}
     if kind == "Pod":
-        spec = obj.get("spec") or {}
-        status = obj.get("status") or {}
+        status = obj.get("status")
+        status = status if isinstance(status, dict) else {}
         owner_kind, owner_name = _owner(meta)
         return Pod(
             namespace=ns,
-            name=str(meta.get("name")),
+            name=name,
             labels=_str_map(meta.get("labels")),
             ports=_container_ports(spec),
             ip=str(status["podIP"]) if status.get("podIP") else None,
             owner_kind=owner_kind,
             owner_name=owner_name,
-            host_network=bool(spec.get("hostNetwork")),
+            host_network=spec.get("hostNetwork") is True,
             ready=_ready(obj),
             origin=origin,
         )
     template = _template(obj)
-    tmeta = template.get("metadata") or {}
-    tspec = template.get("spec") or {}
-    replicas = (obj.get("spec") or {}).get("replicas", 1)
+    tmeta = template.get("metadata")
+    tmeta = tmeta if isinstance(tmeta, dict) else {}
+    tspec = template.get("spec")
+    tspec = tspec if isinstance(tspec, dict) else {}
+    replicas = spec.get("replicas", 1)
     return Pod(
         namespace=ns,
-        name=str(meta.get("name")),
+        name=name,
         labels=_str_map(tmeta.get("labels")),
         ports=_container_ports(tspec),
         owner_kind=str(kind),
-        owner_name=str(meta.get("name")),
-        replicas=replicas if isinstance(replicas, int) and replicas > 0 else 1,
-        host_network=bool(tspec.get("hostNetwork")),
+        owner_name=name,
+        replicas=replicas
+        if isinstance(replicas, int) and not isinstance(replicas, bool) and replicas > 0
+        else 1,
+        host_network=tspec.get("hostNetwork") is True,
         origin=origin,
     )
 
 
 def _service_from(obj: dict[str, Any], origin: Origin) -> Service:
-    meta = obj.get("metadata") or {}
-    spec = obj.get("spec") or {}
+    meta = obj.get("metadata")
+    meta = meta if isinstance(meta, dict) else {}
+    spec = obj.get("spec")
+    spec = spec if isinstance(spec, dict) else {}
     ports = []
-    for p in spec.get("ports") or []:
-        target = p.get("targetPort", p.get("port"))
-        if isinstance(target, str) and target.isdigit():
+    raw_ports = spec.get("ports")
+    for p in raw_ports if isinstance(raw_ports, list) else []:
+        if not isinstance(p, dict):
+            continue
+        number = p.get("port")
+        if isinstance(number, bool) or not isinstance(number, int):
+            continue
+        target = p.get("targetPort")
+        if isinstance(target, str) and target.isascii() and target.strip().isdigit():
             target = int(target)
+        if isinstance(target, bool) or not isinstance(target, int | str) or target in (0, ""):
+            target = number  # absent, null or 0: the same as `port`, as the API server defaults it
+        protocol = p.get("protocol")
+        node_port = p.get("nodePort")
         ports.append(
             ServicePort(
-                int(p["port"]),
+                number,
                 target,
-                str(p.get("protocol") or "TCP"),
+                protocol if isinstance(protocol, str) and protocol else "TCP",
                 str(p["name"]) if p.get("name") else None,
-                int(p["nodePort"]) if p.get("nodePort") else None,
+                node_port
+                if isinstance(node_port, int) and not isinstance(node_port, bool) and node_port
+                else None,
             )
         )
     selector = spec.get("selector")
+    svc_type = spec.get("type")
     return Service(
         namespace=str(meta.get("namespace") or "default"),
-        name=str(meta.get("name")),
-        type=str(spec.get("type") or "ClusterIP"),
+        name=_generated_name(meta, origin),
+        type=svc_type if isinstance(svc_type, str) and svc_type else "ClusterIP",
         selector=_str_map(selector) if isinstance(selector, dict) and selector else None,
         ports=tuple(ports),
         origin=origin,
@@ -405,13 +517,22 @@ def _service_from(obj: dict[str, Any], origin: Origin) -> Service:
 
 
 def describe_object(obj: dict[str, Any]) -> str:
+    """`Pod shop/web` for messages; never fails, and keeps hostile names short."""
+
+    def short(value: Any) -> str:
+        text = value if isinstance(value, str) else str(value)
+        return text if len(text) <= 80 else text[:77] + "..."
+
+    if not isinstance(obj, dict):
+        return "object"
     meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
     assert isinstance(meta, dict)
-    name = meta.get("name") or "<unnamed>"
-    kind = obj.get("kind") or "object"
+    name = short(meta.get("name") or meta.get("generateName") or "<unnamed>")
+    kind = obj.get("kind")
+    kind = short(kind) if isinstance(kind, str) and kind else "object"
     if kind == "Namespace":
         return f"Namespace {name}"
-    return f"{kind} {meta.get('namespace') or 'default'}/{name}"
+    return f"{kind} {short(meta.get('namespace') or 'default')}/{name}"
 
 
 def problem_at(
@@ -439,63 +560,94 @@ def problem_at(
 
 
 def build_cluster(documents: Iterable[Document], problems: Sequence[Problem] = ()) -> Cluster:
-    """Validate every document and build the cluster from those the API server would accept."""
+    """Validate every document and build the cluster from those the API server would accept.
+
+    Never raises for bad input. Validation reports every shape the builders cannot read, so
+    they only see accepted objects; should one still fail, that object is left out with an
+    error at its position (code "internal-error") and the rest of the input is still used.
+    """
     from k8snet_tutor.core import legacy, validation
 
     cluster = Cluster(problems=list(problems))
     skipped: dict[str, int] = {}
     extra_policies: list[tuple[dict[str, Any], Origin]] = []
+
+    def internal(doc: Document | None, label: str | None, exc: Exception) -> None:
+        cluster.problems.append(
+            problem_at(
+                doc,
+                (),
+                f"internal error while reading this object ({type(exc).__name__}: "
+                f"{str(exc)[:200]}); it was left out",
+                hint="the rest of the input was still evaluated; please report this input as a bug",
+                obj=label,
+                code="internal-error",
+            )
+        )
+
     for doc in documents:
         obj = doc.data
         if not isinstance(obj, dict):
             continue
-        kind = obj.get("kind")
         label = describe_object(obj)
-        if legacy.is_alpha_policy(obj):
-            translated, issues = legacy.translate_alpha_policy(obj)
-            bad = _report(cluster, doc, label, issues)
-            if not bad:
-                extra_policies.append((translated, Origin(doc)))
-            continue
-        if kind not in ("Namespace", "Pod", "Service", "NetworkPolicy", *WORKLOAD_KINDS):
-            if isinstance(kind, str) and kind not in IGNORED_QUIETLY:
-                skipped[kind] = skipped.get(kind, 0) + 1
-            elif not isinstance(kind, str):
-                cluster.problems.append(
-                    problem_at(
-                        doc,
-                        ("kind",),
-                        "this document has no `kind`, so it is not a Kubernetes object",
-                        hint="every object needs `apiVersion` and `kind`, e.g. `kind: Pod`",
-                        obj=label,
-                        code="no-kind",
+        try:
+            kind = obj.get("kind")
+            if legacy.is_alpha_policy(obj):
+                translated, issues = legacy.translate_alpha_policy(obj)
+                bad = _report(cluster, doc, label, issues)
+                if not bad:
+                    extra_policies.append((translated, Origin(doc)))
+                continue
+            if kind not in ("Namespace", "Pod", "Service", "NetworkPolicy", *WORKLOAD_KINDS):
+                if isinstance(kind, str) and kind not in IGNORED_QUIETLY:
+                    skipped[kind] = skipped.get(kind, 0) + 1
+                elif not isinstance(kind, str):
+                    cluster.problems.append(
+                        problem_at(
+                            doc,
+                            ("kind",),
+                            "this document has no `kind`, so it is not a Kubernetes object"
+                            if kind is None
+                            else f"`kind` must be a string such as `Pod`, but it is "
+                            f"{validation.describe_type(kind)}",
+                            hint="every object needs `apiVersion` and `kind`, e.g. `kind: Pod`",
+                            obj=label,
+                            code="no-kind",
+                        )
                     )
-                )
-            continue
-        if _report(cluster, doc, label, validation.validate_object(obj)):
-            continue
-        origin = Origin(doc)
-        if kind == "Namespace":
-            name = str(obj["metadata"]["name"])
-            labels = _str_map(obj["metadata"].get("labels"))
-            labels.setdefault(NAME_LABEL, name)
-            cluster.namespaces[name] = Namespace(name, labels, True, origin)
-            policies, issues = legacy.namespace_isolation_policies(obj)
-            _report(cluster, doc, label, issues)
-            extra_policies.extend((p, origin) for p in policies)
-        elif kind == "Service":
-            cluster.services.append(_service_from(obj, origin))
-        elif kind == "NetworkPolicy":
-            cluster.policies.append(policy_from_dict(obj, origin))
-        else:
-            cluster.pods.append(_pod_from(obj, origin))
+                continue
+            if _report(cluster, doc, label, validation.validate_object(obj)):
+                continue
+            origin = Origin(doc)
+            if kind == "Namespace":
+                meta = obj.get("metadata")
+                meta = meta if isinstance(meta, dict) else {}
+                name = _generated_name(meta, origin)
+                labels = _str_map(meta.get("labels"))
+                labels.setdefault(NAME_LABEL, name)
+                policies, issues = legacy.namespace_isolation_policies(obj)
+                cluster.namespaces[name] = Namespace(name, labels, True, origin)
+                _report(cluster, doc, label, issues)
+                extra_policies.extend((p, origin) for p in policies)
+            elif kind == "Service":
+                cluster.services.append(_service_from(obj, origin))
+            elif kind == "NetworkPolicy":
+                cluster.policies.append(policy_from_dict(obj, origin))
+            else:
+                cluster.pods.append(_pod_from(obj, origin))
+        except Exception as exc:  # last-resort guard: one bad object never stops the rest
+            internal(doc, label, exc)
     for raw, origin in extra_policies:
-        cluster.policies.append(policy_from_dict(raw, origin))
+        try:
+            cluster.policies.append(policy_from_dict(raw, origin))
+        except Exception as exc:
+            internal(origin.document, describe_object(raw), exc)
     for kind, count in sorted(skipped.items()):
+        shown = kind if len(kind) <= 80 else kind[:77] + "..."
         cluster.problems.append(
             Problem(
                 "note",
-                f"skipped {count} object(s) of kind {kind}: they do not affect connectivity here",
+                f"skipped {count} object(s) of kind {shown}: they do not affect connectivity here",
                 code="skipped-kind",
             )
         )

@@ -73,6 +73,8 @@ WORKLOAD_KINDS: Final = (
 )
 # Workloads whose apps/v1 form requires a selector that matches the template labels.
 _APPS_KINDS: Final = ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet")
+# Workloads with a `spec.replicas` count.
+_REPLICATED_KINDS: Final = ("Deployment", "ReplicaSet", "StatefulSet", "ReplicationController")
 # Codes of errors the API server would refuse but that do not change how the tutor reads the
 # object's networking (names it only displays, container entries it skips). A caller analysing
 # real-world manifests may keep such objects, reporting the errors; a lesson should not.
@@ -634,8 +636,31 @@ class _Checker:
                 )
             else:
                 self.name(meta["namespace"], path + ("namespace",), "namespace", "label")
+        if meta.get("generateName") is not None:
+            self.string(meta["generateName"], path + ("generateName",), "generateName")
         self.label_map(meta.get("labels"), path + ("labels",), "labels")
         self.annotations(meta.get("annotations"), path + ("annotations",))
+        self.owner_references(meta.get("ownerReferences"), path + ("ownerReferences",))
+
+    def owner_references(self, value: Any, path: FieldPath) -> None:
+        """The fields the tutor reads to group pods under their workload must have their types."""
+        refs = self.seq(value, path, "ownerReferences")
+        for i, item in enumerate(refs or []):
+            ref = self.mapping(item, path + (i,), "this ownerReferences entry")
+            if ref is None:
+                if item is None:
+                    self.error(
+                        path + (i,),
+                        "this ownerReferences entry is empty",
+                        "write `- {apiVersion: apps/v1, kind: ReplicaSet, name: ..., uid: ...}`",
+                        "missing-field",
+                    )
+                continue
+            for fld in ("apiVersion", "kind", "name", "uid"):
+                if ref.get(fld) is not None:
+                    self.string(ref[fld], path + (i, fld), fld)
+            for fld in ("controller", "blockOwnerDeletion"):
+                self.boolean(ref.get(fld), path + (i, fld), fld)
 
     # ---- label selectors -------------------------------------------------------------------
 
@@ -931,6 +956,16 @@ class _Checker:
                     f"{_show(text)} is not a valid IP address",
                     code="bad-ip",
                 )
+        conditions = self.seq(status.get("conditions"), path + ("conditions",), "conditions")
+        for i, item in enumerate(conditions or []):
+            cond = self.mapping(item, path + ("conditions", i), "this conditions entry")
+            if cond is None:
+                continue
+            for fld in ("type", "status"):
+                if cond.get(fld) is not None:
+                    self.string(cond[fld], path + ("conditions", i, fld), fld)
+        if status.get("phase") is not None:
+            self.string(status["phase"], path + ("phase",), "phase")
 
     def pod(self, obj: Mapping[str, Any]) -> None:
         self.metadata(obj, "Pod", "subdomain")
@@ -950,6 +985,15 @@ class _Checker:
         spec = self.mapping(obj.get("spec"), ("spec",), "spec")
         if spec is None:
             return
+        if kind in _REPLICATED_KINDS and spec.get("replicas") is not None:
+            replicas = self.integer(spec["replicas"], ("spec", "replicas"), "replicas")
+            if replicas is not None and replicas < 0:
+                self.error(
+                    ("spec", "replicas"),
+                    f"`replicas` {replicas} is negative",
+                    "use 0 or more (leave it out for 1)",
+                    "bad-replicas",
+                )
         holder = spec
         holder_path: FieldPath = ("spec",)
         if kind == "CronJob":

@@ -731,7 +731,7 @@ def _parse_table(r: _Reader, body: Any, path: FieldPath, common: dict[str, Any])
     if raw_overrides is not None and not isinstance(raw_overrides, list):
         r.report((*path, "overrides"), "`overrides` should be a list")
         ok = False
-    for i, item in enumerate(raw_overrides or [] if isinstance(raw_overrides, list) else []):
+    for i, item in enumerate(raw_overrides if isinstance(raw_overrides, list) else []):
         opath = (*path, "overrides", i)
         om = r.mapping(item, opath, "an override")
         if om is None or not r.keys(

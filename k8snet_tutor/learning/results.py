@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from k8snet_tutor.learning.lesson import TOPICS, LessonSet
+from k8snet_tutor.learning.lesson import TOPICS, LessonSet, discover
 from k8snet_tutor.learning.locations import results_dir
 from k8snet_tutor.learning.progress import MAX_HISTORY, Progress, atomic_write, now_iso
 from k8snet_tutor.learning.quiz import TYPE_NAMES, Bank, Grade, answer_to_json, study_next
@@ -332,7 +332,11 @@ def build_result(
     count: int | None = None,
     lessons: LessonSet | None = None,
 ) -> QuizResult:
-    """The result of a quiz from its grades (in the order the questions were asked)."""
+    """The result of a quiz from its grades (in the order the questions were asked).
+    `lessons` give the study links by topic (default: the built-in and $K8SNET_TUTOR_LESSONS
+    lessons)."""
+    if lessons is None:
+        lessons = discover()
     times = list(seconds) if seconds is not None else [None] * len(grades)
     questions: list[QuestionResult] = []
     for g, secs in zip(grades, times, strict=False):

@@ -57,6 +57,8 @@ class TutorApp(App[None]):
         from k8snet_tutor.tui.screens.home import HomeScreen
 
         self.push_screen(HomeScreen(self.session))
+        for warning in self.session.warnings:
+            self.notify(warning, severity="warning", timeout=10)
         if self.start_sandbox is not None:
             text, files = self.start_sandbox
             self._push_sandbox(text, files)

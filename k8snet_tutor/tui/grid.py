@@ -177,6 +177,19 @@ def external_id(ext: External) -> str:
     return value_text(ext.lo) if ext.lo == ext.hi else ext.id
 
 
+def external_name(ext: External) -> str:
+    """A short label: the address, the CIDR when the range is exactly one, else `lo-hi`."""
+    if ext.lo == ext.hi:
+        return value_text(ext.lo)
+    try:
+        lo = ipaddress.ip_address(value_text(ext.lo))
+        hi = ipaddress.ip_address(value_text(ext.hi))
+        nets = list(ipaddress.summarize_address_range(lo, hi))  # type: ignore[type-var]
+    except (ValueError, TypeError):
+        return ext.id
+    return str(nets[0]) if len(nets) == 1 else ext.id
+
+
 # --------------------------------------------------------------------------------------------
 # The model
 
@@ -232,13 +245,13 @@ class MatrixModel:
             eid = external_id(e)
             if eid not in seen:
                 seen.add(eid)
-                self.rows.append(Peer(eid, EXTERNAL_GROUP, eid, "external", e))
+                self.rows.append(Peer(eid, EXTERNAL_GROUP, external_name(e), "external", e))
         seen = set()
         for e in ext_dst:
             eid = external_id(e)
             if eid not in seen:
                 seen.add(eid)
-                self.cols.append(Peer(eid, EXTERNAL_GROUP, eid, "external", e))
+                self.cols.append(Peer(eid, EXTERNAL_GROUP, external_name(e), "external", e))
         self.row_index = {p.id: i for i, p in enumerate(self.rows)}
         self.col_index = {p.id: i for i, p in enumerate(self.cols)}
         self.ports: list[str] = list(dict.fromkeys([*self.goal.ports, *ports]))

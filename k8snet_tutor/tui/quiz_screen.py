@@ -10,6 +10,7 @@ the lessons to study next. `QuizApp` is a small App that only pushes the screen,
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Collection, Sequence
 from pathlib import Path
@@ -468,7 +469,7 @@ class QuizScreen(Screen[QuizResult | None]):
             timer.update("")
             return
         left = self._deadline - time.monotonic()
-        timer.update(Text(f"time left {_clock(left)}"))
+        timer.update(Text(f"time left {_clock(math.ceil(left))}"))
         timer.set_class(left <= 30, "-late")
         if left <= 0 and not self._busy:
             self.notify("Time is up: your YAML was handed in as it is.", severity="warning")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -57,6 +59,7 @@ class LessonScreen(WorkbenchScreen):
         self.lesson = lesson
         self.passed = False
         self.passed_announced = False
+        self.opened_at = time.monotonic()
 
     # -- layout -----------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -123,13 +126,18 @@ class LessonScreen(WorkbenchScreen):
         return Evaluation(generation, text, model, list(report.problems), report)
 
     def text_edited(self, text: str) -> None:
-        self.session.update(self.lesson.id, yaml=text)
+        self._remember_yaml(text)
+
+    def _remember_yaml(self, text: str) -> None:
+        """Keep the learner's YAML (an untouched starter is not worth remembering)."""
+        if text != self.lesson.starter or self.session.state(self.lesson.id).yaml is not None:
+            self.session.set_yaml(self.lesson.id, text)
 
     def evaluated(self, evaluation: Evaluation) -> None:
-        self.session.update(self.lesson.id, yaml=evaluation.text)
+        self._remember_yaml(evaluation.text)
         self.passed = evaluation.passed
-        if self.passed:
-            self.session.update(self.lesson.id, completed=True)
+        if self.passed and not self.passed_announced:
+            self.session.record_pass(self.lesson.id, evaluation.text)
         self._save()
         self._render_checks(evaluation)
         self._render_success()
@@ -236,7 +244,7 @@ class LessonScreen(WorkbenchScreen):
             else:
                 self.notify("This lesson has no hints.")
             return
-        self.session.update(self.lesson.id, hints_used=used + 1)
+        self.session.reveal_hint(self.lesson.id)
         self._save()
         self.query_one("#lesson-text", Markdown).update(self._lesson_markdown())
         self.show_view_of("lesson")
@@ -257,7 +265,7 @@ class LessonScreen(WorkbenchScreen):
     def action_reset(self) -> None:
         def done(yes: bool | None) -> None:
             if yes:
-                self.session.update(self.lesson.id, reset=True)
+                self.session.reset_yaml(self.lesson.id)
                 self._save()
                 self.set_editor_text(self.lesson.starter)
                 self.notify("Your YAML is back to the starter.")
@@ -310,7 +318,7 @@ class LessonScreen(WorkbenchScreen):
         )
 
     def action_save(self) -> None:
-        self.session.update(self.lesson.id, yaml=self.editor.text)
+        self._remember_yaml(self.editor.text)
         self._save()
         self.notify(f"Saved to {self.session.progress_file}")
 
@@ -336,13 +344,14 @@ class LessonScreen(WorkbenchScreen):
             self.action_next_lesson()
 
     def action_back(self) -> None:
-        self.session.update(self.lesson.id, yaml=self.editor.text)
+        self._remember_yaml(self.editor.text)
         self._save()
         self.app.action_home()
 
     def on_unmount(self) -> None:
         try:
-            self.session.update(self.lesson.id, yaml=self.editor.text)
+            self._remember_yaml(self.editor.text)
+            self.session.add_time(self.lesson.id, time.monotonic() - self.opened_at)
             self.session.save()
         except Exception:
             pass

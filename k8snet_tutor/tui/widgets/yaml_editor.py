@@ -22,6 +22,8 @@ try:  # tree-sitter is optional (the `syntax` extra of Textual)
 except Exception:  # pragma: no cover - depends on the environment
     HAVE_TREE_SITTER_YAML = False
 
+CURSOR_BLINK = True  # tests switch it off for deterministic snapshots
+
 _KEY = re.compile(r"^(\s*(?:-\s+)*)([^\s#'\"{}\[\],&*!|>%@`][^:#]*?|\"[^\"]*\"|'[^']*')(\s*:)(?=\s|$)")
 _COMMENT = re.compile(r"(^|\s)#.*$")
 _DOC = re.compile(r"^(---|\.\.\.)\s*$")
@@ -113,6 +115,7 @@ class YamlEditor(TextArea):
             highlight_cursor_line=True,
         )
         self.indent_width = 2
+        self.set_reactive(TextArea.cursor_blink, CURSOR_BLINK)
         self.error_line: int | None = None  # 0-based
 
     async def _on_key(self, event: events.Key) -> None:
