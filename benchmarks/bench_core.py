@@ -241,7 +241,8 @@ def _run_child(path: str, args: argparse.Namespace, out_dir: str) -> dict[str, A
     if proc.returncode != 0:
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
         return {"failed": f"exit {proc.returncode}: " + " | ".join(tail)}
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
 
 
 def _combine(runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -282,7 +283,7 @@ def _verdict(size: int, r: dict[str, Any]) -> str:
     take) met the target: the machine was busy with other work during the run.
     """
     if "failed" in r:
-        return "FAIL (" + r["failed"][:60] + ")"
+        return f"FAIL ({str(r['failed'])[:60]})"
 
     def word(wall: float, cpu: float, limit: float, extra_ok: bool = True) -> str:
         if wall < limit and extra_ok:
@@ -292,7 +293,9 @@ def _verdict(size: int, r: dict[str, Any]) -> str:
     if size == T1_PODS:
         wall = r["load_s"] + r["matrix_s"] + r["connlist_workload_s"]
         cpu = r["load_cpu_s"] + r["matrix_cpu_s"] + r["connlist_workload_cpu_s"]
-        text = f"T1 {word(wall, cpu, T1_SECONDS)}: {wall:.2f} s ({cpu:.2f} s CPU) < {T1_SECONDS:.0f} s"
+        text = (
+            f"T1 {word(wall, cpu, T1_SECONDS)}: {wall:.2f} s ({cpu:.2f} s CPU) < {T1_SECONDS:.0f} s"
+        )
         if "connlist_pod_s" in r:
             pwall = r["load_s"] + r["matrix_s"] + r["connlist_pod_s"]
             pcpu = r["load_cpu_s"] + r["matrix_cpu_s"] + r["connlist_pod_cpu_s"]

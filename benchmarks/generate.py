@@ -249,7 +249,11 @@ class _Generator:
             self.namespaces.append((name, labels))
         for name, labels in self.namespaces:
             self.docs.append(
-                {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name, "labels": labels}}
+                {
+                    "apiVersion": "v1",
+                    "kind": "Namespace",
+                    "metadata": {"name": name, "labels": labels},
+                }
             )
             self.by_ns[name] = []
 
@@ -306,7 +310,8 @@ class _Generator:
         minor = rng.randrange(20)
         image = IMAGES[kind].format(app=app, minor=minor)
         ports = [
-            {"name": pn, "containerPort": port, "protocol": proto} for pn, port, proto in PORTS[kind]
+            {"name": pn, "containerPort": port, "protocol": proto}
+            for pn, port, proto in PORTS[kind]
         ]
         containers: list[dict[str, Any]] = [{"name": app, "image": image, "ports": ports}]
         if kind in ("http", "grpc") and rng.random() < 0.2:
@@ -314,7 +319,9 @@ class _Generator:
                 {
                     "name": "istio-proxy",
                     "image": "docker.io/istio/proxyv2:1.22.0",
-                    "ports": [{"name": "http-envoy-prom", "containerPort": 15090, "protocol": "TCP"}],
+                    "ports": [
+                        {"name": "http-envoy-prom", "containerPort": 15090, "protocol": "TCP"}
+                    ],
                 }
             )
         if owner_kind == "StatefulSet":
@@ -454,15 +461,20 @@ class _Generator:
             return [{"protocol": proto, "port": port}]
         if r < 0.9:
             _, port, proto = named[0]
-            return [{"protocol": proto, "port": port - port % 100, "endPort": port - port % 100 + 99}]
-        return [{"protocol": "TCP", "port": 8000, "endPort": 8999}, {"protocol": "TCP", "port": 9090}]
+            return [
+                {"protocol": proto, "port": port - port % 100, "endPort": port - port % 100 + 99}
+            ]
+        return [
+            {"protocol": "TCP", "port": 8000, "endPort": 8999},
+            {"protocol": "TCP", "port": 9090},
+        ]
 
     def ip_peer(self) -> dict[str, Any]:
         rng = self.rng
         if rng.random() < 0.1:
             # A pod range (a "legacy monitoring subnet"): it splits pods by address.
-            block = rng.randrange(max(1, self.ip_counter // 254))
-            cidr = f"10.{1 + block // 256}.{block % 256}.0/24"
+            index = rng.randrange(max(1, self.ip_counter // 254))
+            cidr = f"10.{1 + index // 256}.{index % 256}.0/24"
             return {"ipBlock": {"cidr": cidr, "except": [cidr.replace(".0/24", ".128/25")]}}
         cidr, excepts = rng.choice(EXTERNAL_BLOCKS)
         block: dict[str, Any] = {"cidr": cidr}
@@ -489,9 +501,7 @@ class _Generator:
             if r < 0.55:
                 made.append(self.policy(ns, "default-deny-ingress", {}, types=["Ingress"]))
             elif r < 0.85:
-                made.append(
-                    self.policy(ns, "default-deny-all", {}, types=["Ingress", "Egress"])
-                )
+                made.append(self.policy(ns, "default-deny-all", {}, types=["Ingress", "Egress"]))
                 if len(made) < budget:
                     made.append(
                         self.policy(
@@ -549,7 +559,9 @@ class _Generator:
                                         {
                                             "key": "tier",
                                             "operator": "In",
-                                            "values": sorted(rng.sample(("frontend", "backend", "worker"), 2)),
+                                            "values": sorted(
+                                                rng.sample(("frontend", "backend", "worker"), 2)
+                                            ),
                                         }
                                     ]
                                 }
@@ -585,7 +597,9 @@ class _Generator:
                 egress.append(
                     {
                         "to": [{"podSelector": {"matchLabels": {"app": other.app}}}],
-                        "ports": [{"protocol": PORTS[other.kind][0][2], "port": PORTS[other.kind][0][1]}],
+                        "ports": [
+                            {"protocol": PORTS[other.kind][0][2], "port": PORTS[other.kind][0][1]}
+                        ],
                     }
                 )
             if rng.random() < 0.5:
@@ -594,7 +608,10 @@ class _Generator:
                 egress.append(
                     {
                         "to": [self.ns_peer()],
-                        "ports": [{"protocol": "TCP", "port": 8080}, {"protocol": "TCP", "port": "grpc"}],
+                        "ports": [
+                            {"protocol": "TCP", "port": 8080},
+                            {"protocol": "TCP", "port": "grpc"},
+                        ],
                     }
                 )
             # Egress rules without `policyTypes`: the API infers Ingress+Egress (a classic trap).

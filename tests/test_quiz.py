@@ -116,7 +116,8 @@ def test_builtin_matrix_keys_agree_with_the_explainer() -> None:
 
 def test_matrix_key_is_computed_not_typed() -> None:
     text = bank_text(
-        "  - id: m\n    type: matrix\n    topic: policies\n    question: Q?\n" + MATRIX_CLUSTER
+        "  - id: m\n    type: matrix\n    topic: policies\n    question: Q?\n"
+        + MATRIX_CLUSTER
         + "    expect: {a -> b: allowed}\n"
     )
     bank, problems = parse_bank(text, "typed.yaml")
@@ -168,12 +169,27 @@ def test_lint_choice_select_one_with_two_right_answers() -> None:
 @pytest.mark.parametrize(
     ("question", "code"),
     [
-        ("  - id: q\n    type: choice\n    question: Q?\n    options: [{text: a, correct: true}]\n", "quiz-topic"),
-        ("  - id: q\n    type: choice\n    topic: network\n    question: Q?\n    options: [{text: a}]\n", "quiz-topic"),
+        (
+            "  - id: q\n    type: choice\n    question: Q?\n    options: [{text: a, correct: true}]\n",
+            "quiz-topic",
+        ),
+        (
+            "  - id: q\n    type: choice\n    topic: network\n    question: Q?\n    options: [{text: a}]\n",
+            "quiz-topic",
+        ),
         ("  - id: q\n    type: essay\n    topic: pods\n    question: Q?\n", "quiz-type"),
-        ("  - id: q\n    type: bug\n    topic: pods\n    question: Q?\n    snippet: |\n      a: 1\n      a: 2\n    answer: 'a:'\n", "quiz-bug-line"),
-        ("  - id: q\n    type: bug\n    topic: pods\n    question: Q?\n    snippet: 'a: 1'\n    answer: 3\n", "quiz-bug-line"),
-        ("  - id: q\n    type: choice\n    topic: pods\n    question: Q?\n    optoins: []\n", "quiz-schema"),
+        (
+            "  - id: q\n    type: bug\n    topic: pods\n    question: Q?\n    snippet: |\n      a: 1\n      a: 2\n    answer: 'a:'\n",
+            "quiz-bug-line",
+        ),
+        (
+            "  - id: q\n    type: bug\n    topic: pods\n    question: Q?\n    snippet: 'a: 1'\n    answer: 3\n",
+            "quiz-bug-line",
+        ),
+        (
+            "  - id: q\n    type: choice\n    topic: pods\n    question: Q?\n    optoins: []\n",
+            "quiz-schema",
+        ),
     ],
 )
 def test_schema_problems(question: str, code: str) -> None:
@@ -185,7 +201,8 @@ def test_schema_problems(question: str, code: str) -> None:
 
 def test_lint_matrix_problems() -> None:
     text = bank_text(
-        "  - id: m\n    type: matrix\n    topic: policies\n    question: Q?\n" + MATRIX_CLUSTER
+        "  - id: m\n    type: matrix\n    topic: policies\n    question: Q?\n"
+        + MATRIX_CLUSTER
         + "    nodes: [default/a, default/nope]\n"
     )
     bank, _ = parse_bank(text, "m.yaml")
@@ -218,7 +235,8 @@ def test_lint_matrix_cni_dependent_cell() -> None:
     port: 80/TCP
 """
     bank, problems = parse_bank(
-        bank_text("  - id: m\n    type: matrix\n    topic: policies\n    question: Q?\n" + cluster), "m.yaml"
+        bank_text("  - id: m\n    type: matrix\n    topic: policies\n    question: Q?\n" + cluster),
+        "m.yaml",
     )
     assert bank is not None, [p.format() for p in problems]
     assert any(p.code == "quiz-matrix-cni" for p in lint_bank(bank, known_lessons=[]))
@@ -315,7 +333,11 @@ def test_parse_matrix_answers() -> None:
     assert isinstance(q, MatrixQuestion)
     flat = parse_answer(q, {"default/web -> default/db": "denied", "api → db": "✓"})
     nested = parse_answer(q, {"web": {"db": False}, "default/api": {"db": "allowed"}})
-    assert flat == nested == {("default/web", "default/db"): False, ("default/api", "default/db"): True}
+    assert (
+        flat
+        == nested
+        == {("default/web", "default/db"): False, ("default/api", "default/db"): True}
+    )
     with pytest.raises(AnswerError, match="not a cell"):
         parse_answer(q, {"web -> web": "allowed"})
     with pytest.raises(AnswerError, match="not allowed/denied"):

@@ -37,8 +37,19 @@ def test_headless_quiz(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     answers = tmp_path / "answers.yaml"
     answers.write_text(ANSWERS)
     results = tmp_path / "out" / "ada"
-    code, out, err = run(capsys, "quiz", THREE, "--seed", "5", "--answers", str(answers),
-                         "--results", str(results), "--name", "Ada")
+    code, out, err = run(
+        capsys,
+        "quiz",
+        THREE,
+        "--seed",
+        "5",
+        "--answers",
+        str(answers),
+        "--results",
+        str(results),
+        "--name",
+        "Ada",
+    )
     assert code == 0, err
     assert "Score: 2.83 / 3 (94%)" in out
     assert "default/web -> default/db on 5432/TCP is denied (you said allowed)" in out
@@ -46,17 +57,34 @@ def test_headless_quiz(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     data = json.loads((tmp_path / "out" / "ada.json").read_text())
     assert data["name"] == "Ada" and data["seed"] == 5 and data["bank"] == "three"
     assert {q["id"]: q["outcome"] for q in data["questions"]} == {
-        "shared-ip": "correct", "deny-db": "partial", "typo": "correct"}
+        "shared-ip": "correct",
+        "deny-db": "partial",
+        "typo": "correct",
+    }
     assert (tmp_path / "out" / "ada.md").read_text().startswith("# Quiz results: Three questions")
     history = Progress.load().history
-    assert history[-1]["event"] == "quiz" and history[-1]["results"] == str(tmp_path / "out" / "ada.json")
+    assert history[-1]["event"] == "quiz" and history[-1]["results"] == str(
+        tmp_path / "out" / "ada.json"
+    )
 
 
-def test_headless_json_answers_and_skips(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_headless_json_answers_and_skips(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     answers = tmp_path / "a.json"
     answers.write_text(json.dumps({"typo": 7, "unknown-q": 1}))
-    code, out, err = run(capsys, "quiz", THREE, "--answers", str(answers), "--format", "json",
-                         "--seed", "1", "--no-save")
+    code, out, err = run(
+        capsys,
+        "quiz",
+        THREE,
+        "--answers",
+        str(answers),
+        "--format",
+        "json",
+        "--seed",
+        "1",
+        "--no-save",
+    )
     assert code == 0
     assert "'unknown-q' is not in bank three" in err
     data = json.loads(out)
@@ -74,13 +102,16 @@ def test_bad_answer_is_reported(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert "Score: 0 / 3 (0%)" in out
 
 
-def test_seed_and_filters_fix_the_questions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_seed_and_filters_fix_the_questions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     answers = tmp_path / "none.yaml"
     answers.write_text("{}\n")
 
     def ids(*extra: str) -> list[str]:
-        code, out, _ = run(capsys, "quiz", "--answers", str(answers), "--format", "json",
-                           "--no-save", *extra)
+        code, out, _ = run(
+            capsys, "quiz", "--answers", str(answers), "--format", "json", "--no-save", *extra
+        )
         assert code == 0
         return [q["id"] for q in json.loads(out)["questions"]]
 
@@ -108,8 +139,12 @@ def test_list_and_lint(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert code == 0, err
     assert "0 error(s), 0 warning(s)" in out
     broken = pack / "quizzes" / "broken.yaml"
-    broken.write_text(Path(THREE).read_text().replace("id: three", "id: broken").replace(
-        "correct: true", "correct: false"))
+    broken.write_text(
+        Path(THREE)
+        .read_text()
+        .replace("id: three", "id: broken")
+        .replace("correct: true", "correct: false")
+    )
     code, out, err = run(capsys, "quiz", "broken", "--lint", "--lessons", str(pack))
     assert code == 1, err
     assert "no option is marked `correct: true`" in err
@@ -118,3 +153,54 @@ def test_list_and_lint(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
 def test_unknown_bank(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "quiz", "nope", "--answers", "x.yaml")
     assert code == 2 and "no quiz bank 'nope'" in err
+
+
+def test_interactive_quiz_opens_the_app(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import k8snet_tutor.tui.quiz_screen as quiz_screen
+
+    seen: dict[str, object] = {}
+
+    class FakeApp:
+        def __init__(self, bank: object, questions: list[object], **options: object) -> None:
+            seen.update(options, bank=bank, questions=questions)
+            self.saved = ()
+
+        def run(self) -> None:
+            return None
+
+    monkeypatch.setattr(quiz_screen, "QuizApp", FakeApp)
+    assert main(["quiz", THREE, "--seed", "4", "--count", "2", "--name", "Lin"]) == 0
+    assert "Quiz left before the end" in capsys.readouterr().out
+    assert seen["seed"] == 4 and seen["name"] == "Lin" and seen["ask_name"] is False
+    assert len(seen["questions"]) == 2  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "k8snet_tutor.learning.quiz",
+        "k8snet_tutor.learning.results",
+        "k8snet_tutor.cli.quiz",
+        "k8snet_tutor.cli.report",
+        "k8snet_tutor.cli.serve",
+    ],
+)
+def test_headless_modules_do_not_load_textual(module: str) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        f"import sys, importlib; importlib.import_module({module!r}); "
+        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] == 'textual')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""

@@ -70,9 +70,19 @@ def test_save_json_and_markdown(tmp_path: Path) -> None:
     assert (j, m) == (tmp_path / "ada.json", tmp_path / "ada.md")
     data = json.loads(j.read_text())
     assert data["kind"] == "k8snet-tutor-quiz-results"
-    assert (data["name"], data["bank"], data["seed"], data["total"]) == ("Ada Lovelace", "three", 11, 3)
+    assert (data["name"], data["bank"], data["seed"], data["total"]) == (
+        "Ada Lovelace",
+        "three",
+        11,
+        3,
+    )
     first, second, third = data["questions"]
-    assert (first["id"], first["outcome"], first["seconds"], first["answer"]) == ("shared-ip", "correct", 3.0, ["a"])
+    assert (first["id"], first["outcome"], first["seconds"], first["answer"]) == (
+        "shared-ip",
+        "correct",
+        3.0,
+        ["a"],
+    )
     assert second["outcome"] == "partial" and second["score"] == pytest.approx(0.8333, abs=1e-4)
     assert second["cells"][0]["from"] == "default/web" and second["cells"][0]["actual"] == "denied"
     assert second["answer"]["default/web -> default/db"] == "allowed"
@@ -81,7 +91,9 @@ def test_save_json_and_markdown(tmp_path: Path) -> None:
     md = m.read_text()
     assert "# Quiz results: Three questions" in md
     assert "**Name:** Ada Lovelace" in md and "seed `11`" in md
-    assert "| 2 | Which connections on 5432/TCP are allowed? (`deny-db`) | predict the matrix |" in md
+    assert (
+        "| 2 | Which connections on 5432/TCP are allowed? (`deny-db`) | predict the matrix |" in md
+    )
     assert "1m02s" in md
     assert "## Wrong answers explained" in md and "you said allowed" in md
     assert "- **labels**: `labels-and-selectors`" in md

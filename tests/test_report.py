@@ -43,7 +43,11 @@ def test_report_text_from_a_folder(capsys: pytest.CaptureFixture[str]) -> None:
     assert "(anonymous)" in out
     lines = out.splitlines()
     first = lines[lines.index("Per question (hardest first):") + 2]
-    assert first.split()[:3] == ["deny-db", "policies", "predict"] and "1/3" in first and "33%" in first
+    assert (
+        first.split()[:3] == ["deny-db", "policies", "predict"]
+        and "1/3" in first
+        and "33%" in first
+    )
     assert "policies     50% average score, 1/3 answers right" in out
 
 

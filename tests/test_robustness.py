@@ -318,29 +318,30 @@ def check_problems(problems: list[Problem]) -> None:
         json.dumps(p.to_dict())
 
 
-def run_pipeline(cluster: Cluster) -> None:
-    """Everything a user can ask of a cluster, in both ipBlock modes."""
+def run_pipeline(cluster: Cluster, *, light: bool = False) -> None:
+    """Everything a user can ask of a cluster, in both ipBlock modes (`light`: fewer pairs)."""
     check_problems(cluster.problems)
     for mode in ("pods", "external"):
         ev = Evaluator(cluster, ipblocks=mode, externals=EXTERNALS)  # type: ignore[arg-type]
         warnings = lint(ev)
         check_problems(warnings)
-        for granularity in ("pod", "workload"):
+        for granularity in ("pod",) if light else ("pod", "workload"):
             m = Matrix.build(ev, granularity)  # type: ignore[arg-type]
             to_connlist(m)
             json.loads(to_json(m, PROBES, warnings))
-            to_csv(m, PROBES[0])
-            render_text(m, None, colour=False)
-        pods = ev.pods[:3]
+            if not light:
+                to_csv(m, PROBES[0])
+                render_text(m, None, colour=False)
+        pods = ev.pods[:2] if light else ev.pods[:3]
         ext = ev.external_for_address("203.0.113.9", as_source=True)
         for src in [*pods, ext]:
             for dst in pods:
-                for probe in PROBES[:4]:
+                for probe in PROBES[:2] if light else PROBES[:4]:
                     exp = explain(ev, src, dst, probe)
                     exp.text()
                     json.dumps(exp.to_dict())
         for svc in cluster.services:
-            for src in [*pods[:2], ext]:
+            for src in [*pods[:1], ext] if light else [*pods[:2], ext]:
                 probes = [PortProbe(sp.port, sp.protocol) for sp in svc.ports[:2]]
                 probes += [PortProbe(sp.name, sp.protocol) for sp in svc.ports[:2] if sp.name]
                 probes += [PortProbe(sp.node_port, sp.protocol) for sp in svc.ports if sp.node_port]
@@ -348,8 +349,11 @@ def run_pipeline(cluster: Cluster) -> None:
                     reach_service(ev, src, svc, probe).text()
 
 
+_Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
 def load_objects(objs: list[Any], source: str = "fuzz.yaml") -> Cluster:
-    text = yaml.safe_dump_all(objs, sort_keys=False)
+    text = yaml.dump_all(objs, Dumper=_Dumper, sort_keys=False)
     docs, problems = load_text(text, source)
     check_problems(problems)
     return build_cluster(docs, problems)
@@ -506,6 +510,39 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     database=None,
 )
+
+
+DELETE, WRAP, RENAME = "<delete the key>", "<wrap in a list>", "<lower-case the key>"
+REPLACEMENTS: list[Any] = [
+    None, 0, -1, 70000, 2**64, 1.5, True, "", "x y", "Ab" * 150, [], {}, [None], [7], {"k": None},
+    DELETE, WRAP, RENAME,
+]  # fmt: skip
+_BASE_PATHS = [[p for p in _paths(obj) if p] for obj in _manifests()]
+
+
+def _edit(obj: Any, path: tuple[Any, ...], replacement: Any) -> None:
+    parent, last = _get(obj, path[:-1]), path[-1]
+    if replacement is DELETE:
+        del parent[last]
+    elif replacement is WRAP:
+        parent[last] = [parent[last]]
+    elif replacement is RENAME:
+        if isinstance(parent, dict):
+            parent[str(last).lower() if str(last).lower() != last else last + "s"] = parent.pop(last)
+    else:
+        parent[last] = copy.deepcopy(replacement)
+
+
+@pytest.mark.parametrize("replacement", REPLACEMENTS, ids=lambda v: repr(v)[:20])
+def test_every_field_replaced(replacement: Any) -> None:
+    """Systematic: every node of every base manifest replaced by `replacement`, one per document
+    per round (so one document's error never hides another's), through the light pipeline."""
+    for r in range(max(len(paths) for paths in _BASE_PATHS)):
+        objs = _manifests()
+        for obj, paths in zip(objs, _BASE_PATHS, strict=True):
+            if r < len(paths):
+                _edit(obj, paths[r], replacement)
+        run_pipeline(load_objects(objs), light=True)
 
 
 @FUZZ
@@ -752,7 +789,7 @@ def test_builder_guard_reports_internal_errors(monkeypatch: pytest.MonkeyPatch) 
     cluster = cluster_from_text(text, "guard.yaml")
     assert [p.id for p in cluster.pods] == ["shop/a"]
     internal = [p for p in cluster.problems if p.code == "internal-error"]
-    assert len(internal) == 1 and internal[0].location == "guard.yaml:5:1"
+    assert len(internal) == 1 and internal[0].location == "guard.yaml:6:1"
     assert "simulated builder bug" in internal[0].message
 
 
@@ -804,7 +841,8 @@ h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
 i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
 """
 
-VALID_POD = POD_HEAD + CONTAINERS
+# Two pods, so the text matrix has a line naming them (it leaves out a pod's line to itself).
+VALID_POD = POD_HEAD + CONTAINERS + "---\n" + POD_HEAD.replace("name: a,", "name: b,") + CONTAINERS
 
 
 @pytest.mark.parametrize(
@@ -897,7 +935,7 @@ def test_symlink_loops(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     start = time.perf_counter()
     docs, problems = load_paths([str(folder)])
     assert time.perf_counter() - start < 2
-    assert len(docs) == 1
+    assert [d.source for d in docs] == [str(folder / "sub" / "pod.yaml")] * 2  # loop not entered
     check_problems(problems)
     code, out, err, elapsed = run_cli(["matrix", str(folder)], capsys)
     assert code == 2  # the two broken links are errors
@@ -1008,7 +1046,7 @@ def test_named_pipe_is_refused(tmp_path: Path) -> None:
             [sys.executable, "-m", "k8snet_tutor", "matrix", str(fifo)],
             capture_output=True,
             text=True,
-            timeout=5,
+            timeout=3,
             cwd=REPO,
             env={**os.environ, "PYTHONPATH": str(REPO)},
             check=False,

@@ -64,15 +64,16 @@ def run(args: argparse.Namespace) -> int:
     warnings = [] if args.no_lint else lint(ev)
     print_problems(warnings)
     out = sys.stdout
+    per_probe: list[PortProbe | None] = list(probes) if probes else [None]
     if args.format == "connlist":
         out.write(to_connlist(matrix, args.focus_workload, args.focus_direction))
     elif args.format == "json":
         out.write(to_json(matrix, probes, warnings) + "\n")
     elif args.format == "csv":
-        for probe in probes or [None]:
+        for probe in per_probe:
             out.write(to_csv(matrix, probe))
     elif args.format == "md":
-        for probe in probes or [None]:
+        for probe in per_probe:
             if probe is not None and len(probes) > 1:
                 out.write(f"\n**{probe}**\n\n")
             out.write(to_markdown(matrix, probe))
@@ -81,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
 
         out.write(to_dot(connection_graph(matrix)))
     else:
-        for probe in probes or [None]:
+        for probe in per_probe:
             out.write(render_text(matrix, probe, colour=use_colour(out)))
     if not matrix.nodes:
         print("note: no pods found in the input", file=sys.stderr)

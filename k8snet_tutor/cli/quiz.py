@@ -180,8 +180,15 @@ def _read_answers(path: str) -> tuple[dict[str, Any] | None, list[Problem]]:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            return None, [Problem("error", f"not valid JSON: {exc.msg}", file=path,
-                                  line=exc.lineno, column=exc.colno)]
+            return None, [
+                Problem(
+                    "error",
+                    f"not valid JSON: {exc.msg}",
+                    file=path,
+                    line=exc.lineno,
+                    column=exc.colno,
+                )
+            ]
     else:
         docs, problems = load_text(text, path)
         if any(p.severity == "error" for p in problems):
@@ -190,8 +197,15 @@ def _read_answers(path: str) -> tuple[dict[str, Any] | None, list[Problem]]:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        return None, [Problem("error", "the answers file should be a mapping: question id -> answer",
-                              file=path, line=1, column=1)]
+        return None, [
+            Problem(
+                "error",
+                "the answers file should be a mapping: question id -> answer",
+                file=path,
+                line=1,
+                column=1,
+            )
+        ]
     return {str(k): v for k, v in data.items()}, []
 
 
@@ -214,20 +228,25 @@ def _headless(
     for qid in answers:
         if qid not in asked:
             where = "this quiz" if bank.question(qid) else f"bank {bank.id}"
-            print(f"{args.answers}: warning: question {qid!r} is not in {where}; ignored",
-                  file=sys.stderr)
+            print(
+                f"{args.answers}: warning: question {qid!r} is not in {where}; ignored",
+                file=sys.stderr,
+            )
     for q in questions:
         try:
             answer = parse_answer(q, answers.get(q.id), base)
         except AnswerError as exc:
-            print(f"{args.answers}: error: question {q.id}: {exc}; counted as not answered",
-                  file=sys.stderr)
+            print(
+                f"{args.answers}: error: question {q.id}: {exc}; counted as not answered",
+                file=sys.stderr,
+            )
             answer = None
             code = EXIT_INPUT
         grades.append(grade(q, answer))
     name = args.name or remembered_name()
-    result = build_result(bank, grades, seed=seed, name=name, topics=topics, count=args.count,
-                          lessons=lessons)
+    result = build_result(
+        bank, grades, seed=seed, name=name, topics=topics, count=args.count, lessons=lessons
+    )
     saved = _save(args, result)
     if args.format == "json":
         out = result.to_dict()

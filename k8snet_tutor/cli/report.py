@@ -38,18 +38,23 @@ def _files(paths: list[str], problems: list[Problem]) -> list[Path]:
     for raw in paths:
         p = Path(raw).expanduser()
         if p.is_dir():
-            found = sorted(
-                f for f in p.rglob("*.json") if f.is_file() and RESULTS_KIND in _head(f)
-            )
+            found = sorted(f for f in p.rglob("*.json") if f.is_file() and RESULTS_KIND in _head(f))
             if not found:
-                problems.append(Problem("warning", "no quiz results files in this folder",
-                                        file=str(p), code="report-empty"))
+                problems.append(
+                    Problem(
+                        "warning",
+                        "no quiz results files in this folder",
+                        file=str(p),
+                        code="report-empty",
+                    )
+                )
             out.extend(found)
         elif p.exists() or p.with_suffix(".json").exists():
             out.append(p if p.suffix.lower() != ".md" else p.with_suffix(".json"))
         else:
-            problems.append(Problem("error", "no such file or folder", file=str(p),
-                                    code="report-missing"))
+            problems.append(
+                Problem("error", "no such file or folder", file=str(p), code="report-missing")
+            )
     unique: list[Path] = []
     for f in out:
         if f.resolve() not in {u.resolve() for u in unique}:
@@ -73,21 +78,33 @@ def run(args: argparse.Namespace) -> int:
             result = load_results(f)
         except (OSError, ResultsFormatError) as exc:
             message = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            problems.append(Problem("error", f"cannot use this results file: {message}",
-                                    file=str(f), code="report-bad-file"))
+            problems.append(
+                Problem(
+                    "error",
+                    f"cannot use this results file: {message}",
+                    file=str(f),
+                    code="report-bad-file",
+                )
+            )
             continue
         if args.bank and result.bank != args.bank:
             continue
         results.append(result)
     print_problems(problems)
     if not results:
-        return fail("no usable quiz results", "give the .json files `k8snet-tutor quiz` wrote, "
-                    "or a folder holding them")
+        return fail(
+            "no usable quiz results",
+            "give the .json files `k8snet-tutor quiz` wrote, or a folder holding them",
+        )
     summary = summarize(results)
-    text = {"text": summary.to_text, "md": summary.to_markdown, "csv": summary.to_csv}[args.format]()
+    text = {"text": summary.to_text, "md": summary.to_markdown, "csv": summary.to_csv}[
+        args.format
+    ]()
     if args.output:
         try:
-            Path(args.output).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+            Path(args.output).write_text(
+                text if text.endswith("\n") else text + "\n", encoding="utf-8"
+            )
         except OSError as exc:
             return fail(f"cannot write {args.output}: {exc.strerror or exc}")
         print(f"Summary of {summary.attendees} result file(s) written to {args.output}")

@@ -29,7 +29,9 @@ LOOPBACK_NAMES = ("localhost", "localhost.localdomain", "ip6-localhost")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
+    )
     parser.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     parser.add_argument(
         "--lessons",
@@ -53,7 +55,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="BANK",
         help="serve a quiz instead of the tutor (default bank: the instructor's, else built-in)",
     )
-    parser.add_argument("--count", type=int, metavar="N", help="with --quiz: questions per attendee")
+    parser.add_argument(
+        "--count", type=int, metavar="N", help="with --quiz: questions per attendee"
+    )
     parser.add_argument(
         "--seed", type=int, metavar="N", help="with --quiz: the same question order for everyone"
     )
@@ -148,8 +152,11 @@ def run(args: argparse.Namespace) -> int:
         sessions = Path(tempfile.gettempdir()) / "k8snet-tutor-serve-XXXX"
     else:
         sessions = Path(tempfile.mkdtemp(prefix="k8snet-tutor-serve-"))
+    quiz = args.quiz
+    if quiz and Path(quiz).expanduser().is_file():
+        quiz = str(Path(quiz).expanduser().resolve())  # sessions may run elsewhere
     command = session_command(
-        sessions, lessons=args.lessons, quiz=args.quiz, count=args.count, seed=args.seed
+        sessions, lessons=args.lessons, quiz=quiz, count=args.count, seed=args.seed
     )
     if args.print_command:
         print(command)
@@ -173,7 +180,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"When the room is done: k8snet-tutor report {shlex.quote(str(sessions))}")
     if os.environ.get(ENV_LESSONS):
         print(f"Lessons from ${ENV_LESSONS} are loaded too: {os.environ[ENV_LESSONS]}")
-    server = Server(command, host=args.host, port=args.port, title="k8snet-tutor",
-                    public_url=public_url)
+    server = Server(
+        command, host=args.host, port=args.port, title="k8snet-tutor", public_url=public_url
+    )
     server.serve()
     return EXIT_OK

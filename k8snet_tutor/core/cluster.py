@@ -7,6 +7,7 @@ server would refuse it; its problems are reported with file, line and column.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -123,7 +124,7 @@ class IPBlock:
     cidr: str
     excepts: tuple[str, ...] = ()
 
-    @property
+    @functools.cached_property
     def ipset(self) -> IPSet:
         return IPSet.from_block(self.cidr, self.excepts)
 

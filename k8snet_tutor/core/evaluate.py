@@ -35,7 +35,13 @@ def iter_bits(bits: int) -> list[int]:
     if not bits:
         return []
     text = bin(bits)[:1:-1]
-    return [i for i, ch in enumerate(text) if ch == "1"]
+    out = []
+    find = text.find
+    i = find("1")
+    while i >= 0:
+        out.append(i)
+        i = find("1", i + 1)
+    return out
 
 
 @dataclass(frozen=True)
@@ -103,6 +109,11 @@ class Evaluator:
         self._and_memo: dict[tuple[int, int], int] = {}
         self._in_cols: dict[int, list[int] | None] = {}
         self._eg_rows: dict[int, list[int] | None] = {}
+        # Classes isolated by the same policies (and, for ingress, with the same ports) share
+        # their column / row.
+        self._in_by_key: dict[tuple[object, ...], list[int] | None] = {}
+        self._eg_by_key: dict[tuple[int, ...], list[int] | None] = {}
+        self._ext_memo: dict[tuple[int, int, int, bool], ConnectionSet] = {}
         self._class_matrix: list[list[int]] | None = None
 
     # ---------------------------------------------------------------------------------------
@@ -329,6 +340,11 @@ class Evaluator:
             self._in_cols[d] = None
             return None
         rep = self.reps[d]
+        key = (tuple(id(p) for p in pols), rep.ports)
+        if key in self._in_by_key:
+            shared = self._in_by_key[key]
+            self._in_cols[d] = shared
+            return shared
         merged: dict[object, int] = {}
         for pol in pols:
             for rule in pol.ingress:
@@ -351,6 +367,7 @@ class Evaluator:
             for s in iter_bits(bits):
                 col[s] = cid
         self._in_cols[d] = col
+        self._in_by_key[key] = col
         return col
 
     def egress_row(self, s: int) -> list[int] | None:
@@ -361,6 +378,11 @@ class Evaluator:
         if not pols:
             self._eg_rows[s] = None
             return None
+        key = tuple(id(p) for p in pols)
+        if key in self._eg_by_key:
+            shared = self._eg_by_key[key]
+            self._eg_rows[s] = shared
+            return shared
         merged: dict[object, int] = {}
         for pol in pols:
             for rule in pol.egress:
@@ -385,6 +407,7 @@ class Evaluator:
                     resolved[memo_key] = cid
                 row[d] = cid
         self._eg_rows[s] = row
+        self._eg_by_key[key] = row
         return row
 
     # ---------------------------------------------------------------------------------------
@@ -401,17 +424,20 @@ class Evaluator:
         """Connection ids for every (source class, destination class)."""
         if self._class_matrix is not None:
             return self._class_matrix
-        cols = [self.ingress_column(d) for d in range(self.n)]
-        matrix: list[list[int]] = []
         all_id = self.ALL_ID
+        all_row = [all_id] * self.n
+        cols = [self.ingress_column(d) or all_row for d in range(self.n)]
+        # Row s of the ingress side is column s of `cols`: transpose once.
+        in_rows = [list(r) for r in zip(*cols, strict=True)] if self.n else []
+        matrix: list[list[int]] = []
+        pair = self._and
         for s in range(self.n):
-            row = self.egress_row(s)
-            out = [all_id] * self.n
-            for d in range(self.n):
-                col = cols[d]
-                b = all_id if col is None else col[s]
-                out[d] = b if row is None else self._and(row[d], b)
-            matrix.append(out)
+            eg = self.egress_row(s)
+            in_row = in_rows[s]
+            if eg is None:
+                matrix.append(in_row)
+            else:
+                matrix.append([pair(a, b) for a, b in zip(eg, in_row, strict=True)])
         self._class_matrix = matrix
         return matrix
 
@@ -435,27 +461,35 @@ class Evaluator:
         return self.conns[self.class_cell(s, d)]
 
     def connections_from_external(self, ext: External, dst: Pod) -> ConnectionSet:
-        d = self.class_of[self._pod_index[dst.id]]
+        """What an external address may open on `dst`: only dst's ingress decides."""
+        d = self.class_index(dst)
+        key = (ext.lo, ext.hi, d, True)
+        memo = self._ext_memo.get(key)
+        if memo is not None:
+            return memo
         pols = self.in_policies[d]
-        if not pols:
-            return ALL
-        out = NONE
+        out = ALL if not pols else NONE
         for pol in pols:
             for rule in pol.ingress:
                 if self.rule_admits_range(rule, ext.lo, ext.hi):
                     out = out | ports_connections(rule.ports, dst)
+        self._ext_memo[key] = out
         return out
 
     def connections_to_external(self, src: Pod, ext: External) -> ConnectionSet:
-        s = self.class_of[self._pod_index[src.id]]
+        """What `src` may open towards an external address: only src's egress decides."""
+        s = self.class_index(src)
+        key = (ext.lo, ext.hi, s, False)
+        memo = self._ext_memo.get(key)
+        if memo is not None:
+            return memo
         pols = self.eg_policies[s]
-        if not pols:
-            return ALL
-        out = NONE
+        out = ALL if not pols else NONE
         for pol in pols:
             for rule in pol.egress:
                 if self.rule_admits_range(rule, ext.lo, ext.hi):
                     out = out | ports_connections(rule.ports, None)
+        self._ext_memo[key] = out
         return out
 
     def isolation(self, pod: Pod) -> tuple[list[NetworkPolicy], list[NetworkPolicy]]:

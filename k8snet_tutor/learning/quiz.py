@@ -973,7 +973,9 @@ def _matrix_lesson(q: MatrixQuestion, overrides: list[TableOverride]) -> Lesson:
 def _matrix_report(
     q: MatrixQuestion, overrides: list[TableOverride], ipblocks: IPBlockMode = "pods"
 ) -> CheckReport:
-    return check(_matrix_lesson(q, overrides), q.policies, source=POLICIES_SOURCE, ipblocks=ipblocks)
+    return check(
+        _matrix_lesson(q, overrides), q.policies, source=POLICIES_SOURCE, ipblocks=ipblocks
+    )
 
 
 def matrix_key(q: MatrixQuestion) -> MatrixKey:
@@ -1271,6 +1273,14 @@ def _grade_choice(q: ChoiceQuestion, answer: set[str] | None) -> Grade:
 def _grade_matrix(q: MatrixQuestion, answer: dict[tuple[str, str], bool] | None) -> Grade:
     key = matrix_key(q)
     cells = matrix_cells(q)
+    if not cells:
+        reasons = "; ".join(p.message for p in key.problems if p.severity == "error")
+        g = Grade(q, 0.0, answer, right_answer="-")
+        g.feedback.append(
+            f"This question could not be evaluated ({reasons or 'no cells'}); "
+            "run `k8snet-tutor quiz --lint` on its bank."
+        )
+        return g
     given = dict(answer or {})
     overrides = [
         TableOverride(s, d, given[(s, d)] if (s, d) in given else not key.cells[(s, d)])

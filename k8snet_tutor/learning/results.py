@@ -89,7 +89,9 @@ class QuestionResult:
         if isinstance(score, bool) or not isinstance(score, (int, float)) or not 0 <= score <= 1:
             raise ResultsFormatError(f"{where}.score is not a number from 0 to 1")
         seconds = raw.get("seconds")
-        if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, (int, float))):
+        if seconds is not None and (
+            isinstance(seconds, bool) or not isinstance(seconds, (int, float))
+        ):
             raise ResultsFormatError(f"{where}.seconds is not a number")
         feedback = raw.get("feedback", [])
         if not isinstance(feedback, list):
@@ -212,8 +214,10 @@ class QuizResult:
             raise ResultsFormatError("not a k8snet-tutor quiz results file")
         version = raw.get("version")
         if version != RESULTS_VERSION:
-            raise ResultsFormatError(f"results format {version!r} is not supported "
-                                     f"(this version reads {RESULTS_VERSION})")
+            raise ResultsFormatError(
+                f"results format {version!r} is not supported "
+                f"(this version reads {RESULTS_VERSION})"
+            )
         questions = raw.get("questions")
         if not isinstance(questions, list):
             raise ResultsFormatError("questions is not a list")
@@ -227,7 +231,9 @@ class QuizResult:
             bank=str(raw.get("bank") or "?"),
             bank_title=str(raw.get("bank_title") or raw.get("bank") or "?"),
             seed=seed,
-            questions=[QuestionResult.from_dict(q, f"questions[{i}]") for i, q in enumerate(questions)],
+            questions=[
+                QuestionResult.from_dict(q, f"questions[{i}]") for i, q in enumerate(questions)
+            ],
             name=name if isinstance(name, str) and name.strip() else None,
             started_at=str(raw.get("started_at") or ""),
             finished_at=str(raw.get("finished_at") or ""),
@@ -261,8 +267,10 @@ class QuizResult:
             for topic, ids in self.study.items():
                 out.append(f"  {topic}: {', '.join(ids) if ids else 'no lesson on this topic yet'}")
         out.append("")
-        out.append(f"bank {self.bank}, seed {self.seed} (same questions in the same order: "
-                   f"--seed {self.seed})")
+        out.append(
+            f"bank {self.bank}, seed {self.seed} (same questions in the same order: "
+            f"--seed {self.seed})"
+        )
         return out
 
     def review_text(self) -> str:
@@ -286,20 +294,33 @@ class QuizResult:
             "|---|---:|---:|---:|",
         ]
         for t in self.by_topic():
-            lines.append(f"| {t.topic} | {_num(t.score)} ({t.percent:.0f}%) | {t.total} | {t.correct} |")
-        lines += ["", "## Questions", "", "| # | Question | Type | Topic | Outcome | Score | Time |",
-                  "|---:|---|---|---|---|---:|---:|"]
+            lines.append(
+                f"| {t.topic} | {_num(t.score)} ({t.percent:.0f}%) | {t.total} | {t.correct} |"
+            )
+        lines += [
+            "",
+            "## Questions",
+            "",
+            "| # | Question | Type | Topic | Outcome | Score | Time |",
+            "|---:|---|---|---|---|---:|---:|",
+        ]
         for i, q in enumerate(self.questions, 1):
             late = " (late)" if q.over_time else ""
-            lines.append(f"| {i} | {_md(q.title)} (`{q.id}`) | {q.type_name} | {q.topic} | "
-                         f"{q.outcome}{late} | {_num(q.score)} | {duration(q.seconds)} |")
+            lines.append(
+                f"| {i} | {_md(q.title)} (`{q.id}`) | {q.type_name} | {q.topic} | "
+                f"{q.outcome}{late} | {_num(q.score)} | {duration(q.seconds)} |"
+            )
         missed = self.missed()
         lines += ["", "## Wrong answers explained", ""]
         if not missed:
             lines.append("Every answer is right. Well done!")
         for i, q in missed:
-            lines += [f"### {i}. {_md(q.title)}", "",
-                      f"*{q.topic}, {q.type_name}, {q.outcome}* (`{q.id}`)", ""]
+            lines += [
+                f"### {i}. {_md(q.title)}",
+                "",
+                f"*{q.topic}, {q.type_name}, {q.outcome}* (`{q.id}`)",
+                "",
+            ]
             lines.extend(f"- {_md(line)}" for line in q.feedback)
             lines.append("")
         if self.study:
@@ -409,7 +430,9 @@ def save_results(
     folder: str | os.PathLike[str] | None = None,
 ) -> tuple[Path, Path]:
     """Write the result as JSON and Markdown (atomically). Returns both paths. Raises OSError."""
-    json_path, md_path = results_paths(target if target is not None else default_results_base(result, folder))
+    json_path, md_path = results_paths(
+        target if target is not None else default_results_base(result, folder)
+    )
     atomic_write(json_path, result.to_json())
     atomic_write(md_path, result.to_markdown())
     return json_path, md_path
@@ -547,31 +570,55 @@ class RoomSummary:
         out.append("")
         out.append("Per question (hardest first):")
         qw = max([len(self._qid(q)) for q in self.questions] + [8])
-        out.append(f"  {'question':<{qw}}  {'topic':<10} {'type':<18} {'right':>7}  {'rate':>5}  avg")
+        out.append(
+            f"  {'question':<{qw}}  {'topic':<10} {'type':<18} {'right':>7}  {'rate':>5}  avg"
+        )
         for q in self.questions:
-            out.append(f"  {self._qid(q):<{qw}}  {q.topic:<10} {TYPE_NAMES.get(q.type, q.type):<18} "
-                       f"{q.correct:>3}/{q.attempts:<3}  {q.success_rate:4.0f}%  {q.average:.2f}")
+            out.append(
+                f"  {self._qid(q):<{qw}}  {q.topic:<10} {TYPE_NAMES.get(q.type, q.type):<18} "
+                f"{q.correct:>3}/{q.attempts:<3}  {q.success_rate:4.0f}%  {q.average:.2f}"
+            )
         out.append("")
         out.append("Hardest topics:")
         for t in self.topics:
-            out.append(f"  {t.topic:<10} {t.average * 100:4.0f}% average score, "
-                       f"{t.correct}/{t.answers} answers right")
+            out.append(
+                f"  {t.topic:<10} {t.average * 100:4.0f}% average score, "
+                f"{t.correct}/{t.answers} answers right"
+            )
         return "\n".join(out)
 
     def to_markdown(self) -> str:
-        out = ["# Quiz room summary", "",
-               f"{self.attendees} result file(s); average score **{self.average_percent:.0f}%**.", "",
-               "## Attendees", "", "| Name | Bank | Score |", "|---|---|---:|"]
+        out = [
+            "# Quiz room summary",
+            "",
+            f"{self.attendees} result file(s); average score **{self.average_percent:.0f}%**.",
+            "",
+            "## Attendees",
+            "",
+            "| Name | Bank | Score |",
+            "|---|---|---:|",
+        ]
         for r in self.results:
             out.append(f"| {_md(r.name or '(anonymous)')} | {r.bank} | {r.score_text()} |")
-        out += ["", "## Questions (hardest first)", "",
-                "| Question | Topic | Type | Right | Success rate | Average score |",
-                "|---|---|---|---:|---:|---:|"]
+        out += [
+            "",
+            "## Questions (hardest first)",
+            "",
+            "| Question | Topic | Type | Right | Success rate | Average score |",
+            "|---|---|---|---:|---:|---:|",
+        ]
         for q in self.questions:
-            out.append(f"| `{self._qid(q)}` {_md(q.title)} | {q.topic} | {TYPE_NAMES.get(q.type, q.type)} "
-                       f"| {q.correct}/{q.attempts} | {q.success_rate:.0f}% | {q.average:.2f} |")
-        out += ["", "## Hardest topics", "", "| Topic | Average score | Right answers |",
-                "|---|---:|---:|"]
+            out.append(
+                f"| `{self._qid(q)}` {_md(q.title)} | {q.topic} | {TYPE_NAMES.get(q.type, q.type)} "
+                f"| {q.correct}/{q.attempts} | {q.success_rate:.0f}% | {q.average:.2f} |"
+            )
+        out += [
+            "",
+            "## Hardest topics",
+            "",
+            "| Topic | Average score | Right answers |",
+            "|---|---:|---:|",
+        ]
         for t in self.topics:
             out.append(f"| {t.topic} | {t.average * 100:.0f}% | {t.correct}/{t.answers} |")
         return "\n".join(out) + "\n"
@@ -579,20 +626,50 @@ class RoomSummary:
     def to_csv(self) -> str:
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
-        w.writerow(["scope", "id", "topic", "type", "attempts", "correct", "success_rate",
-                    "average_score"])
+        w.writerow(
+            ["scope", "id", "topic", "type", "attempts", "correct", "success_rate", "average_score"]
+        )
         for q in self.questions:
-            w.writerow(["question", self._qid(q), q.topic, q.type, q.attempts, q.correct,
-                        f"{q.success_rate:.1f}", f"{q.average:.3f}"])
+            w.writerow(
+                [
+                    "question",
+                    self._qid(q),
+                    q.topic,
+                    q.type,
+                    q.attempts,
+                    q.correct,
+                    f"{q.success_rate:.1f}",
+                    f"{q.average:.3f}",
+                ]
+            )
         for t in self.topics:
-            w.writerow(["topic", t.topic, t.topic, "", t.answers, t.correct,
-                        f"{t.success_rate:.1f}", f"{t.average:.3f}"])
+            w.writerow(
+                [
+                    "topic",
+                    t.topic,
+                    t.topic,
+                    "",
+                    t.answers,
+                    t.correct,
+                    f"{t.success_rate:.1f}",
+                    f"{t.average:.3f}",
+                ]
+            )
         total_answers = sum(t.answers for t in self.topics)
         total_correct = sum(t.correct for t in self.topics)
         total_score = sum(t.score for t in self.topics)
-        w.writerow(["total", "", "", "", total_answers, total_correct,
-                    f"{100.0 * total_correct / total_answers if total_answers else 0:.1f}",
-                    f"{total_score / total_answers if total_answers else 0:.3f}"])
+        w.writerow(
+            [
+                "total",
+                "",
+                "",
+                "",
+                total_answers,
+                total_correct,
+                f"{100.0 * total_correct / total_answers if total_answers else 0:.1f}",
+                f"{total_score / total_answers if total_answers else 0:.3f}",
+            ]
+        )
         return buf.getvalue()
 
 
@@ -603,7 +680,9 @@ def summarize(results: Iterable[QuizResult]) -> RoomSummary:
     topics: dict[str, TopicStat] = {}
     for r in items:
         for q in r.questions:
-            stat = questions.setdefault((r.bank, q.id), QuestionStat(r.bank, q.id, q.topic, q.type, q.title))
+            stat = questions.setdefault(
+                (r.bank, q.id), QuestionStat(r.bank, q.id, q.topic, q.type, q.title)
+            )
             stat.attempts += 1
             stat.correct += q.outcome == "correct"
             stat.score += q.score

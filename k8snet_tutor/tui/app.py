@@ -8,11 +8,14 @@ from pathlib import Path
 from textual.app import App
 from textual.binding import Binding
 
-from k8snet_tutor.core.evaluate import IPBlockMode
+from typing import Literal
 from k8snet_tutor.tui import help_data
 from k8snet_tutor.tui.commands import TutorCommands
 from k8snet_tutor.tui.messages import OpenLesson
 from k8snet_tutor.tui.session import Session
+
+
+IPBlockMode = Literal["pods", "external"]
 
 
 class TutorApp(App[None]):

@@ -297,44 +297,60 @@ class MatrixModel:
                 col_info.append(self._service_targets(col.obj, probe))  # type: ignore[arg-type]
             else:
                 col_info.append(None)
+        # Pod -> pod cells depend only on the (source class, destination class) pair: compute
+        # each class row once, then expand it over the pod columns.
+        pod_cols = [c for c, dst in enumerate(self.cols) if dst.kind == "pod"]
+        pod_col_classes = [self._col_class[c] for c in pod_cols]
+        other_cols = [c for c, dst in enumerate(self.cols) if dst.kind != "pod"]
+        n_classes = ev.n
+        # The class of one representative pod: named ports resolve the same for the whole class.
+        rep_pod = ev.reps
+        class_rows: dict[int, list[int]] = {}
+
+        def class_row(rc: int) -> list[int]:
+            row = class_rows.get(rc)
+            if row is None:
+                mrow = class_matrix[rc]
+                row = [conn_code(conns[mrow[d]], rep_pod[d]) for d in range(n_classes)]
+                class_rows[rc] = row
+            return row
+
+        self_col = {dst.id: c for c, dst in enumerate(self.cols) if dst.kind == "pod"}
         cells: list[list[int]] = []
+        width = len(self.cols)
         for r, src in enumerate(self.rows):
             rc = self._row_class[r]
-            row: list[int] = []
-            append = row.append
-            for c, dst in enumerate(self.cols):
-                if dst.kind == "pod":
-                    if src.kind == "pod":
-                        if src.id == dst.id and src.obj.replicas <= 1:  # type: ignore[union-attr]
-                            append(SELF)
-                            continue
-                        key = (rc, self._col_class[c])
-                        code = code_memo.get(key)
-                        if code is None:
-                            code = conn_code(conns[class_matrix[key[0]][key[1]]], dst.obj)  # type: ignore[arg-type]
-                            code_memo[key] = code
-                        append(code)
-                    else:
-                        key = (-1 - r, self._col_class[c])
-                        code = code_memo.get(key)
-                        if code is None:
-                            conn = ev.connections_from_external(src.obj, dst.obj)  # type: ignore[arg-type]
-                            code = conn_code(conn, dst.obj)  # type: ignore[arg-type]
-                            code_memo[key] = code
-                        append(code)
-                elif dst.kind == "service":
-                    append(self._service_code(src, rc, col_info[c], probe, dst.obj))  # type: ignore[arg-type]
+            row = [NA] * width
+            if src.kind == "pod":
+                crow = class_row(rc)
+                for c, d in zip(pod_cols, pod_col_classes, strict=True):
+                    row[c] = crow[d]
+                me = self_col.get(src.id)
+                if me is not None and src.obj.replicas <= 1:  # type: ignore[union-attr]
+                    row[me] = SELF
+            else:
+                for c, d in zip(pod_cols, pod_col_classes, strict=True):
+                    key = (-1 - r, d)
+                    code = code_memo.get(key)
+                    if code is None:
+                        conn = ev.connections_from_external(src.obj, self.cols[c].obj)  # type: ignore[arg-type]
+                        code = conn_code(conn, self.cols[c].obj)  # type: ignore[arg-type]
+                        code_memo[key] = code
+                    row[c] = code
+            for c in other_cols:
+                dst = self.cols[c]
+                if dst.kind == "service":
+                    row[c] = self._service_code(src, rc, col_info[c], probe, dst.obj)  # type: ignore[arg-type]
+                elif src.kind != "pod":
+                    row[c] = NA
                 else:
-                    if src.kind != "pod":
-                        append(NA)
-                        continue
                     key = (rc, -1 - c)
                     code = code_memo.get(key)
                     if code is None:
                         conn = ev.connections_to_external(src.obj, dst.obj)  # type: ignore[arg-type]
                         code = conn_code(conn, None)
                         code_memo[key] = code
-                    append(code)
+                    row[c] = code
             cells.append(row)
         expected: dict[tuple[int, int], bool] = {}
         wrong: set[tuple[int, int]] = set()

@@ -10,6 +10,16 @@ from dataclasses import dataclass
 from textual.binding import Binding
 
 
+TOPIC_NAMES = {
+    "pods": "Pods",
+    "labels": "Labels",
+    "services": "Services",
+    "policies": "Network policies",
+    "debugging": "Debugging",
+    "legacy": "Legacy formats",
+}
+
+
 @dataclass(frozen=True)
 class Key:
     keys: str  # as Textual names them, comma-separated alternatives

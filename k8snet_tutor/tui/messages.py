@@ -7,12 +7,13 @@ learner does something that matters (passes a lesson, reveals a hint, resets, sa
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
-from k8snet_tutor.core.problems import Problem
-from k8snet_tutor.tui.grid import MatrixModel
+if TYPE_CHECKING:
+    from k8snet_tutor.core.problems import Problem
+    from k8snet_tutor.tui.grid import MatrixModel
 
 
 @dataclass

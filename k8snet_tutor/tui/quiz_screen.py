@@ -85,7 +85,7 @@ class MatrixAnswer(DataTable[Text]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "toggle", "Toggle cell"),
+        Binding("space", "toggle_cell", "Toggle cell"),
         Binding("a,y", "mark(True)", "Allowed"),
         Binding("d,n", "mark(False)", "Denied"),
         Binding("backspace,delete", "clear", "Clear", show=False),
@@ -156,7 +156,7 @@ class MatrixAnswer(DataTable[Text]):
         current = self.values.get(cell)
         self.set_value(cell, True if current is None else not current)
 
-    def action_toggle(self) -> None:
+    def action_toggle_cell(self) -> None:
         self._toggle(self.cursor_coordinate)
 
     def action_mark(self, value: bool) -> None:
@@ -379,7 +379,10 @@ class QuizScreen(Screen[QuizResult | None]):
             else:
                 out.append(
                     RadioSet(
-                        *[RadioButton(Text(f"{o.id}) {o.text}"), id=f"option-{o.id}") for o in q.options],
+                        *[
+                            RadioButton(Text(f"{o.id}) {o.text}"), id=f"option-{o.id}")
+                            for o in q.options
+                        ],
                         id="answer-choice",
                         classes="quiz-answer",
                     )
@@ -387,12 +390,18 @@ class QuizScreen(Screen[QuizResult | None]):
         elif isinstance(q, MatrixQuestion):
             key = matrix_key(q)
             out.append(
-                Static(Text("\n".join(["The cluster:", *cluster_summary(q.cluster)])), classes="quiz-block")
+                Static(
+                    Text("\n".join(["The cluster:", *cluster_summary(q.cluster)])),
+                    classes="quiz-block",
+                )
             )
             if q.policies.strip():
                 out.append(Static(Text("The policies:"), classes="quiz-note"))
                 out.append(
-                    Static(Syntax(q.policies.rstrip(), "yaml", theme="ansi_dark", word_wrap=True), classes="quiz-block")
+                    Static(
+                        Syntax(q.policies.rstrip(), "yaml", theme="ansi_dark", word_wrap=True),
+                        classes="quiz-block",
+                    )
                 )
             else:
                 out.append(Static(Text("There are no NetworkPolicies."), classes="quiz-block"))
@@ -421,7 +430,9 @@ class QuizScreen(Screen[QuizResult | None]):
                         classes="quiz-block",
                     )
                 )
-            out.append(Static(Text("Pick the line that causes it (enter or click):"), classes="quiz-note"))
+            out.append(
+                Static(Text("Pick the line that causes it (enter or click):"), classes="quiz-note")
+            )
             width = len(str(len(q.lines)))
             out.append(
                 OptionList(
@@ -435,12 +446,18 @@ class QuizScreen(Screen[QuizResult | None]):
             if q.background.strip():
                 out.append(
                     Static(
-                        Text("\n".join(["The cluster (read-only):", *cluster_summary(q.background)])),
+                        Text(
+                            "\n".join(["The cluster (read-only):", *cluster_summary(q.background)])
+                        ),
                         classes="quiz-block",
                     )
                 )
             goal = ["The goal (every check must pass):"]
-            goal.extend(f"  - {c.description}" for c in q.goal)
+            for c in q.goal:
+                goal.append(f"  - {c.description}")
+                details = c.details()
+                if details and details != [c.description]:
+                    goal.extend(f"      {line}" for line in details)
             out.append(Static(Text("\n".join(goal)), classes="quiz-block"))
             out.append(
                 Static(
@@ -481,7 +498,9 @@ class QuizScreen(Screen[QuizResult | None]):
         q = self.questions[self.index]
         assert isinstance(q, BugQuestion)
         text = q.lines[event.option_index].strip()
-        self.query_one("#bug-picked", Static).update(Text(f"You picked line {self._picked_line}: {text}"))
+        self.query_one("#bug-picked", Static).update(
+            Text(f"You picked line {self._picked_line}: {text}")
+        )
 
     def current_answer(self) -> Any:
         """The answer the widgets hold now (None: nothing chosen)."""
@@ -540,7 +559,9 @@ class QuizScreen(Screen[QuizResult | None]):
                 self.saved = save_results(result, self.results_target, folder=self.results_dir)
             except OSError as exc:
                 notes.append(f"Could not save the results: {exc}")
-        notes.extend(f"Warning: {w}" for w in record_history(result, self.saved[0] if self.saved else None))
+        notes.extend(
+            f"Warning: {w}" for w in record_history(result, self.saved[0] if self.saved else None)
+        )
         self.query_one("#quiz-buttons").display = False
         self.query_one("#quiz-counter", Static).update(Text("Review"))
         self.query_one("#quiz-timer", Static).update("")

@@ -7,13 +7,14 @@ changed; the session writes the progress file (atomically, through `learning.pro
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from k8snet_tutor.learning.lesson import Lesson, LessonSet, discover
 from k8snet_tutor.learning.locations import progress_path
-from k8snet_tutor.learning.progress import Progress
+from k8snet_tutor.learning.progress import Progress, atomic_write
 
 
 @dataclass
@@ -28,6 +29,8 @@ class Session:
     lessons: LessonSet
     progress_file: Path
     progress: Progress = field(repr=False, default_factory=Progress)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    _seq: int = 0
 
     @property
     def warnings(self) -> list[str]:
@@ -119,7 +122,31 @@ class Session:
         self.progress.add_time(lesson_id, seconds)
 
     def save(self) -> None:
-        """Write the progress file atomically (raises OSError)."""
+        """Write the progress file now, atomically (raises OSError)."""
         if self.progress.path is None:
             return  # the file could not be read: never overwrite it
-        self.progress.save()
+        with self._lock:
+            self._seq += 1
+            self.progress.save()
+
+    def snapshot(self) -> Snapshot | None:
+        """The progress as JSON, to be written off the UI thread by `write_snapshot`."""
+        if self.progress.path is None:
+            return None
+        self._seq += 1
+        return Snapshot(self._seq, self.progress.path, self.progress.to_json())
+
+    def write_snapshot(self, snapshot: Snapshot) -> bool:
+        """Write a snapshot unless a newer one exists (then that one is written); thread-safe."""
+        with self._lock:
+            if snapshot.seq != self._seq:
+                return False
+            atomic_write(snapshot.path, snapshot.text)
+            return True
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    seq: int
+    path: Path
+    text: str

@@ -13,8 +13,8 @@ from textual.widgets.option_list import Option
 
 from k8snet_tutor.learning.lesson import Lesson
 from k8snet_tutor.tui import help_data
+from k8snet_tutor.tui.help_data import TOPIC_NAMES
 from k8snet_tutor.tui.messages import OpenLesson
-from k8snet_tutor.tui.screens.lesson import TOPIC_NAMES
 from k8snet_tutor.tui.session import Session
 
 WELCOME = """\
@@ -45,7 +45,7 @@ class HomeScreen(Screen[None]):
                 yield OptionList(id="lessons")
             with VerticalScroll(id="details"):
                 yield Markdown("", id="details-text")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self._apply_size(self.app.size.width, self.app.size.height)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -14,6 +14,7 @@ from textual.widgets import Button, Footer, Markdown, Static
 from k8snet_tutor.learning.checks import LEARNER_SOURCE, check
 from k8snet_tutor.learning.lesson import Lesson
 from k8snet_tutor.tui import help_data
+from k8snet_tutor.tui.help_data import TOPIC_NAMES
 from k8snet_tutor.tui.grid import lesson_model
 from k8snet_tutor.tui.messages import (
     Evaluation,
@@ -26,17 +27,9 @@ from k8snet_tutor.tui.messages import (
 )
 from k8snet_tutor.tui.screens.modals import ConfirmScreen, DiffScreen, YamlViewScreen, unified_diff
 from k8snet_tutor.tui.screens.workbench import WorkbenchScreen
-from k8snet_tutor.tui.session import Session
+from k8snet_tutor.tui.session import Session, Snapshot
 from k8snet_tutor.tui.widgets.yaml_editor import YamlEditor
 
-TOPIC_NAMES = {
-    "pods": "Pods",
-    "labels": "Labels",
-    "services": "Services",
-    "policies": "Network policies",
-    "debugging": "Debugging",
-    "legacy": "Legacy formats",
-}
 
 
 class LessonScreen(WorkbenchScreen):
@@ -60,6 +53,7 @@ class LessonScreen(WorkbenchScreen):
         self.passed = False
         self.passed_announced = False
         self.opened_at = time.monotonic()
+        self._success_rendered = False
 
     # -- layout -----------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -82,7 +76,7 @@ class LessonScreen(WorkbenchScreen):
                             yield Button("Next lesson (F8)", id="next", variant="success")
                     yield Static("", id="checks")
         yield Static("", id="status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def _title_text(self, index: int, total: int) -> Text:
         text = Text()
@@ -138,7 +132,7 @@ class LessonScreen(WorkbenchScreen):
         self.passed = evaluation.passed
         if self.passed and not self.passed_announced:
             self.session.record_pass(self.lesson.id, evaluation.text)
-        self._save()
+        self._save(background=True)
         self._render_checks(evaluation)
         self._render_success()
         if self.passed and not self.passed_announced:
@@ -149,7 +143,13 @@ class LessonScreen(WorkbenchScreen):
         elif not self.passed:
             self.passed_announced = False
 
-    def _save(self) -> None:
+    def _save(self, background: bool = False) -> None:
+        """Save the progress: now, or (as the learner types) in a thread worker."""
+        if background:
+            snapshot = self.session.snapshot()
+            if snapshot is not None:
+                self._write_progress(snapshot)
+            return
         try:
             self.session.save()
         except OSError as exc:
@@ -157,11 +157,21 @@ class LessonScreen(WorkbenchScreen):
             return
         self.post_message(ProgressSaved(str(self.session.progress_file)))
 
+    @work(thread=True, group="save", exit_on_error=False)
+    def _write_progress(self, snapshot: Snapshot) -> None:
+        try:
+            written = self.session.write_snapshot(snapshot)
+        except OSError as exc:
+            self.app.call_from_thread(self.notify, f"Could not save progress: {exc}", severity="error")
+            return
+        if written:
+            self.post_message(ProgressSaved(str(snapshot.path)))
+
     def _render_checks(self, evaluation: Evaluation) -> None:
         report = evaluation.report
         text = Text()
         if report is None:
-            self.query_one("#checks", Static).update(text)
+            self.set_text("#checks", text)
             return
         results = report.results
         ok = sum(1 for r in results if r.passed)
@@ -173,18 +183,22 @@ class LessonScreen(WorkbenchScreen):
             else:
                 text.append(" ✗ ", style="bold red")
                 text.append(r.description + "\n", style="bold")
-                for reason in r.reasons[:3]:
-                    text.append(f"     {reason}\n", style="dim")
-                if len(r.reasons) > 3:
-                    text.append(f"     ... {len(r.reasons) - 3} more\n", style="dim")
-        self.query_one("#checks", Static).update(text)
+                for reason in r.reasons[:2]:
+                    text.append(f"   • {reason}\n", style="dim")
+                if len(r.reasons) > 2:
+                    text.append(f"   ... {len(r.reasons) - 2} more (see the ! cells)\n", style="dim")
+                if r.hint:
+                    text.append(f"   hint: {r.hint}\n", style="italic")
+        self.set_text("#checks", text)
 
     def _render_success(self) -> None:
         success = self.query_one("#success")
-        success.display = self.passed
-        if not self.passed:
+        if success.display != self.passed:
+            success.display = self.passed
+        if not self.passed or self._success_rendered:
             return
-        self.query_one("#success-title", Static).update(
+        self._success_rendered = True
+        self.set_text("#success-title", 
             Text("✓ Lesson passed! Keep experimenting, or move on when you are ready.", style="bold green")
         )
         body = self.lesson.explanation.strip()
@@ -214,15 +228,13 @@ class LessonScreen(WorkbenchScreen):
                 ok = sum(1 for r in report.results if r.passed)
                 text.append(f" · checks {ok}/{len(report.results)}")
             text.append(f" · port {self.port}", style="dim")
-        self.query_one("#status", Static).update(text)
+        self.set_text("#status", text)
         self.set_class(bool(evaluation and evaluation.errors), "-has-errors")
 
     def update_matrix_summary(self) -> None:
-        super().update_matrix_summary()
         if self.model is None:
             return
         wrong = self.model.wrong_count()
-        summary = self.query_one("#matrix-summary", Static)
         text = Text()
         if wrong:
             text.append(f" {wrong} cell{'s' if wrong != 1 else ''} still wrong", style="bold yellow")
@@ -232,7 +244,7 @@ class LessonScreen(WorkbenchScreen):
             text.append(f"  *{len(self.changed_cells)} changed", style="bold")
         if self.stale:
             text.append("  (stale)", style="bold red")
-        summary.update(text)
+        self.set_text("#matrix-summary", text)
 
     # -- actions ----------------------------------------------------------------------------------
     def action_hint(self) -> None:

@@ -134,7 +134,7 @@ class SandboxScreen(WorkbenchScreen):
                 yield Input(placeholder="filter rows and columns: namespace or name (ctrl+f)", id="filter", compact=True)
                 yield from self.compose_matrix()
         yield Static("", id="status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -184,7 +184,7 @@ class SandboxScreen(WorkbenchScreen):
                 )
                 if self.last_seconds:
                     text.append(f" · evaluated in {self.last_seconds * 1000:.0f} ms", style="dim")
-        self.query_one("#status", Static).update(text)
+        self.set_text("#status", text)
         self.set_class(bool(evaluation and evaluation.errors), "-has-errors")
 
     # -- filter -----------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from k8snet_tutor.tui.widgets.yaml_editor import YamlEditor
 DEBOUNCE_SECONDS = 0.15
 NARROW_WIDTH = 100
 NARROW_HEIGHT = 28
+WARM_CELLS = 10_000
 
 
 class WorkbenchScreen(Screen[None]):
@@ -40,6 +41,7 @@ class WorkbenchScreen(Screen[None]):
         super().__init__()
         self.generation = 0
         self.evaluated_generation = -1
+        self._in_flight_generation = -1
         self.model: MatrixModel | None = None  # the last good matrix
         self.previous_model: MatrixModel | None = None
         self.last: Evaluation | None = None
@@ -52,6 +54,15 @@ class WorkbenchScreen(Screen[None]):
         self.last_seconds = 0.0
 
     # -- layout helpers ---------------------------------------------------------------------------
+    def set_text(self, selector: str, content: Text | str) -> None:
+        """Update a Static only when its content changes: an update re-lays out the screen."""
+        widget = self.query_one(selector, Static)
+        key = (content.plain, tuple(content.spans)) if isinstance(content, Text) else content
+        if getattr(widget, "_k8snet_last", None) == key:
+            return
+        widget._k8snet_last = key  # type: ignore[attr-defined]
+        widget.update(content)
+
     def compose_view_tabs(self) -> ComposeResult:
         yield Tabs(*(Tab(label, id=f"view-{vid}") for vid, label in self.VIEWS), id="views")
 
@@ -151,6 +162,16 @@ class WorkbenchScreen(Screen[None]):
     def _start_evaluation(self) -> None:
         self._debounce = None
         text = self.editor.text
+        if (
+            self.last is not None
+            and self.last.text == text
+            and self.evaluated_generation == self._in_flight_generation
+        ):
+            # Nothing changed since the result on screen (undo back, load of the same text):
+            # keep it, and its "changed" marks.
+            self.evaluated_generation = self.generation
+            return
+        self._in_flight_generation = self.generation
         self.post_message(EvaluationStarted(self.generation))
         self._status_busy(True)
         self.evaluate(text, self.generation, self.port)
@@ -172,6 +193,14 @@ class WorkbenchScreen(Screen[None]):
         if worker.is_cancelled:
             return
         self.post_message(EvaluationFinished(evaluation))
+        # Then warm the other ports of a small matrix, so switching port is instant (a big
+        # one would compete with the next keystroke for the interpreter; it computes on demand).
+        model = evaluation.model
+        if model is not None and len(model.rows) * len(model.cols) <= WARM_CELLS:
+            for other in evaluation.model.ports:
+                if worker.is_cancelled:
+                    return
+                evaluation.model.grid(other)
 
     def compute(self, text: str, generation: int) -> Evaluation:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -256,7 +285,6 @@ class WorkbenchScreen(Screen[None]):
         self.update_matrix_summary()
 
     def update_matrix_summary(self) -> None:
-        summary = self.query_one("#matrix-summary", Static)
         text = Text()
         if self.model is not None:
             text.append(f" {len(self.model.rows)}×{len(self.model.cols)}", style="dim")
@@ -264,7 +292,7 @@ class WorkbenchScreen(Screen[None]):
                 text.append(f"  *{len(self.changed_cells)} changed", style="bold")
         if self.stale:
             text.append("  stale: fix the YAML", style="bold red")
-        summary.update(text)
+        self.set_text("#matrix-summary", text)
 
     @on(MatrixGrid.CellHighlighted, "#matrix")
     def _cell_highlighted(self, event: MatrixGrid.CellHighlighted) -> None:
@@ -276,10 +304,9 @@ class WorkbenchScreen(Screen[None]):
         self.query_one("#explain-pane").focus()
 
     def show_explanation(self) -> None:
-        panel = self.query_one("#explanation", Static)
         cell = self.matrix.current_cell()
         if self.model is None or cell is None:
-            panel.update("Move the cursor onto a cell to see why it is allowed or denied.")
+            self.set_text("#explanation", "Move the cursor onto a cell to see why it is allowed or denied.")
             return
         text = Text()
         src, dst = self.model.rows[cell.row], self.model.cols[cell.col]
@@ -299,13 +326,19 @@ class WorkbenchScreen(Screen[None]):
             sentences = self.model.explain_cell(cell.row, cell.col, self.port)
         except Exception as exc:  # never let an explanation crash the screen
             sentences = [f"(no explanation: {exc})"]
+        seen: list[str] = []
         for i, sentence in enumerate(sentences):
+            if any(sentence in earlier for earlier in seen):
+                continue  # the summary often repeats a note word for word
+            seen.append(sentence)
             text.append(sentence + "\n", style="" if i else "italic")
-        panel.update(text)
+        self.set_text("#explanation", text)
 
     # -- status -----------------------------------------------------------------------------------
     def _status_busy(self, busy: bool) -> None:
-        self.set_class(busy, "-evaluating")
+        # Only the small title changes: a class on the screen would restyle every widget
+        # (and re-wrap a 10,000-line editor) twice per evaluation.
+        self.query_one("#matrix-title", Static).set_class(busy, "-evaluating")
 
     def update_status(self) -> None:
         """Subclasses fill `#status`."""

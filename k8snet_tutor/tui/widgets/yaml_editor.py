@@ -8,11 +8,13 @@ document separators, so the editor never falls back to plain grey text.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from rich.style import Style
 from textual._text_area_theme import TextAreaTheme
 from textual import events
 from textual.message import Message
+from textual.document._wrapped_document import WrappedDocument
 from textual.widgets import TextArea
 
 try:  # tree-sitter is optional (the `syntax` extra of Textual)
@@ -86,6 +88,51 @@ def highlight_yaml_line(line: str) -> list[tuple[int, int, str]]:
     return spans
 
 
+class _CachedHeightWrappedDocument(WrappedDocument):
+    """TextArea asks for the wrapped height once per drawn line, and Textual sums it over every
+    line each time: cache it between (re)wraps, the only changes to the wrap offsets."""
+
+    _cached_height: int | None = None
+
+    def wrap(self, width: int, tab_width: int | None = None) -> None:
+        self._cached_height = None
+        super().wrap(width, tab_width)
+
+    def wrap_range(self, *args: Any, **kwargs: Any) -> None:
+        self._cached_height = None
+        super().wrap_range(*args, **kwargs)
+
+    @property
+    def height(self) -> int:
+        if self._cached_height is None:
+            self._cached_height = super().height
+        return self._cached_height
+
+
+class _LazyHighlights(dict[int, list[tuple[int, int | None, str]]]):
+    """Line index -> highlight spans (in UTF-8 bytes), computed on first use."""
+
+    def __init__(self, editor: YamlEditor) -> None:
+        super().__init__()
+        self.editor = editor
+
+    def __missing__(self, index: int) -> list[tuple[int, int | None, str]]:
+        document = self.editor.document
+        spans: list[tuple[int, int | None, str]] = []
+        if 0 <= index < document.line_count:
+            line = document.get_line(index)
+            ascii_only = line.isascii()
+            for start, end, name in highlight_yaml_line(line):
+                if ascii_only:
+                    spans.append((start, end, name))
+                else:
+                    spans.append((_utf8_len(line[:start]), _utf8_len(line[:end]), name))
+            if index == self.editor.error_line:
+                spans.append((0, None, "k8snet.error"))
+        self[index] = spans
+        return spans
+
+
 class YamlEditor(TextArea):
     """A code editor for Kubernetes YAML."""
 
@@ -118,6 +165,11 @@ class YamlEditor(TextArea):
         self.set_reactive(TextArea.cursor_blink, CURSOR_BLINK)
         self.error_line: int | None = None  # 0-based
 
+    def _set_document(self, text: str, language: str | None) -> None:
+        super()._set_document(text, language)
+        if type(self.wrapped_document) is WrappedDocument:
+            self.wrapped_document.__class__ = _CachedHeightWrappedDocument
+
     async def _on_key(self, event: events.Key) -> None:
         if event.key == "escape":
             # TextArea moves the focus to the next widget; the screen decides where instead.
@@ -139,25 +191,17 @@ class YamlEditor(TextArea):
     def _build_highlight_map(self) -> None:
         if self._highlight_query is not None:
             super()._build_highlight_map()
+            error_line = getattr(self, "error_line", None)
+            if error_line is not None and error_line < self.document.line_count:
+                self._highlights[error_line].append((0, None, "k8snet.error"))  # type: ignore[arg-type]
+            return
+        # Without tree-sitter, lines are highlighted lazily when drawn: a 10,000-line sandbox
+        # costs nothing per keystroke beyond the visible lines.
+        self._line_cache.clear()
+        if not isinstance(self._highlights, _LazyHighlights):
+            self._highlights = _LazyHighlights(self)
         else:
-            self._line_cache.clear()
-            highlights = self._highlights
-            highlights.clear()
-            document = self.document
-            for index in range(document.line_count):
-                line = document.get_line(index)
-                if not line:
-                    continue
-                for start, end, name in highlight_yaml_line(line):
-                    if line.isascii():
-                        highlights[index].append((start, end, name))
-                    else:
-                        highlights[index].append(
-                            (_utf8_len(line[:start]), _utf8_len(line[:end]), name)
-                        )
-        error_line = getattr(self, "error_line", None)
-        if error_line is not None and error_line < self.document.line_count:
-            self._highlights[error_line].append((0, None, "k8snet.error"))  # type: ignore[arg-type]
+            self._highlights.clear()
 
     def _set_theme(self, theme: str) -> None:
         """Follow the app's light/dark theme for syntax colours, and add the error-line style."""
