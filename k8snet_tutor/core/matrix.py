@@ -123,19 +123,41 @@ def connlist_lines(
         name = node.label.split("[")[0]
         return focus in (name, name.split("/", 1)[1])
 
+    def keep(src: Node, dst: Node) -> bool:
+        if focus is None:
+            return True
+        if focus_direction == "egress":
+            return matches(src)
+        if focus_direction == "ingress":
+            return matches(dst)
+        return matches(src) or matches(dst)
+
     lines = []
-    for src, dst, conn in matrix.pairs():
-        if focus is not None:
-            if focus_direction == "egress":
-                if not matches(src):
-                    continue
-            elif focus_direction == "ingress":
-                if not matches(dst):
-                    continue
-            elif not (matches(src) or matches(dst)):
+    ev = matrix.evaluator
+    class_matrix = ev.class_matrix()
+    texts = [str(c) for c in ev.conns]  # one string per distinct connection set
+    none_id = ev.NONE_ID
+    classes = [ev.class_index(n.pod) if n.pod else -1 for n in matrix.nodes]
+    for i, src in enumerate(matrix.nodes):
+        row = class_matrix[classes[i]]
+        head = src.label + " => "
+        for j, dst in enumerate(matrix.nodes):
+            cid = row[classes[j]]
+            if i == j or cid == none_id or not keep(src, dst):
                 continue
-        lines.append(f"{src.label} => {dst.label} : {conn}")
-    lines.sort(key=lambda s: s.encode())
+            lines.append(f"{head}{dst.label} : {texts[cid]}")
+    for ext in matrix.sources_ext:
+        for dst in matrix.nodes:
+            conn = matrix.connections(ext, dst)
+            if conn and keep(ext, dst):
+                lines.append(f"{ext.label} => {dst.label} : {conn}")
+    for src in matrix.nodes:
+        for ext in matrix.destinations_ext:
+            conn = matrix.connections(src, ext)
+            if conn and keep(src, ext):
+                lines.append(f"{src.label} => {ext.label} : {conn}")
+    # Code-point order of str is the byte order of their UTF-8 encoding.
+    lines.sort()
     return lines
 
 
