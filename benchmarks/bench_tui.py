@@ -139,9 +139,9 @@ def lesson_yaml(pods: int) -> str:
 
 async def keystrokes(app: Any, repeat: int) -> tuple[list[float], list[float]]:
     """Press keys in the editor; for each, the time until the matrix shows the result."""
-    from k8snet_tutor.tui.messages import EvaluationFinished, MatrixUpdated
-
     from textual.widgets import TextArea
+
+    from k8snet_tutor.tui.messages import EvaluationFinished, MatrixUpdated
 
     updated: list[tuple[float, int]] = []
     changed: list[float] = []
@@ -158,7 +158,10 @@ async def keystrokes(app: Any, repeat: int) -> tuple[list[float], list[float]]:
     times: list[float] = []  # from the edit reaching the editor to the matrix drawn
     async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
         screen = app.screen
-        while getattr(screen, "evaluated_generation", -1) < 1 or screen.generation != screen.evaluated_generation:
+        while (
+            getattr(screen, "evaluated_generation", -1) < 1
+            or screen.generation != screen.evaluated_generation
+        ):
             await pilot.pause(0.05)
             screen = app.screen
         editor = screen.editor
@@ -200,26 +203,34 @@ def main(argv: list[str] | None = None) -> int:
     from k8snet_tutor.tui.session import Session
 
     ok = True
-    print(f"k8snet-tutor TUI benchmark (debounce {DEBOUNCE_SECONDS * 1000:.0f} ms, {os.cpu_count()} CPUs)")
+    print(
+        f"k8snet-tutor TUI benchmark (debounce {DEBOUNCE_SECONDS * 1000:.0f} ms, {os.cpu_count()} CPUs)"
+    )
 
     frames = first_frame(args.starts)
     best = statistics.median(frames)
     ok &= best < TARGET_FIRST_FRAME
-    print(f"first frame (home)          median {best * 1000:7.1f} ms   runs: "
-          + ", ".join(f"{f * 1000:.0f}" for f in frames)
-          + f"   target < {TARGET_FIRST_FRAME * 1000:.0f} ms  {'OK' if best < TARGET_FIRST_FRAME else 'SLOW'}")
+    print(
+        f"first frame (home)          median {best * 1000:7.1f} ms   runs: "
+        + ", ".join(f"{f * 1000:.0f}" for f in frames)
+        + f"   target < {TARGET_FIRST_FRAME * 1000:.0f} ms  {'OK' if best < TARGET_FIRST_FRAME else 'SLOW'}"
+    )
 
     lessons = Path(home) / "lessons"
     lessons.mkdir()
     (lessons / "bench.yaml").write_text(lesson_yaml(20), encoding="utf-8")
     session = Session.open([str(lessons)], Path(home) / "progress.json", include_builtin=False)
     assert session.lessons.ids() == ["bench-lesson"], session.lessons.problems
-    times, worker = asyncio.run(keystrokes(TutorApp(session, lesson_id="bench-lesson"), args.repeat))
+    times, worker = asyncio.run(
+        keystrokes(TutorApp(session, lesson_id="bench-lesson"), args.repeat)
+    )
     after = [t - DEBOUNCE_SECONDS for t in times]
     med = statistics.median(after)
     ok &= med < TARGET_LESSON
-    print(f"lesson, 20 pods: keystroke -> matrix, after debounce: {summary(after)}"
-          f"   target < {TARGET_LESSON * 1000:.0f} ms  {'OK' if med < TARGET_LESSON else 'SLOW'}")
+    print(
+        f"lesson, 20 pods: keystroke -> matrix, after debounce: {summary(after)}"
+        f"   target < {TARGET_LESSON * 1000:.0f} ms  {'OK' if med < TARGET_LESSON else 'SLOW'}"
+    )
     print(f"    evaluation in the worker: {summary(worker)}")
 
     text = f"# {args.pods} pods from benchmarks/generate.py\n" + generate(pods=args.pods)
@@ -228,8 +239,10 @@ def main(argv: list[str] | None = None) -> int:
     after = [t - DEBOUNCE_SECONDS for t in times]
     med = statistics.median(after)
     ok &= med < TARGET_SANDBOX
-    print(f"sandbox, {args.pods} pods: keystroke -> matrix, after debounce: {summary(after)}"
-          f"   target < {TARGET_SANDBOX * 1000:.0f} ms  {'OK' if med < TARGET_SANDBOX else 'SLOW'}")
+    print(
+        f"sandbox, {args.pods} pods: keystroke -> matrix, after debounce: {summary(after)}"
+        f"   target < {TARGET_SANDBOX * 1000:.0f} ms  {'OK' if med < TARGET_SANDBOX else 'SLOW'}"
+    )
     print(f"    evaluation in the worker: {summary(worker)}")
     return 0 if ok else 1
 

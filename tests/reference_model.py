@@ -137,7 +137,7 @@ class ReferenceModel:
 
     @staticmethod
     def same_pod(a: Dict, b: Dict) -> bool:
-        return a["namespace"] == b["namespace"] and a["name"] == b["name"]
+        return bool(a["namespace"] == b["namespace"] and a["name"] == b["name"])
 
     # -- rules --------------------------------------------------------------------------------
 
@@ -153,7 +153,7 @@ class ReferenceModel:
             end = entry.get("endPort")
             if end is None:
                 return port == entry_port
-            return entry_port <= port <= end
+            return bool(entry_port <= port <= end)
         # a named port: look it up on the destination pod, by name and protocol
         if dst_pod is None:
             return False  # an address has no container ports
@@ -208,9 +208,7 @@ class ReferenceModel:
             return False
         return True
 
-    def ingress_allows(
-        self, dst_pod: Dict, src: tuple[str, Any], port: int, protocol: str
-    ) -> bool:
+    def ingress_allows(self, dst_pod: Dict, src: tuple[str, Any], port: int, protocol: str) -> bool:
         isolating = [
             p
             for p in self.policies
@@ -226,9 +224,7 @@ class ReferenceModel:
                     return True
         return False
 
-    def egress_allows(
-        self, src_pod: Dict, dst: tuple[str, Any], port: int, protocol: str
-    ) -> bool:
+    def egress_allows(self, src_pod: Dict, dst: tuple[str, Any], port: int, protocol: str) -> bool:
         isolating = [
             p
             for p in self.policies

@@ -25,7 +25,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 import yaml
@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 from k8snet_tutor.cli.main import main
 from k8snet_tutor.cli.matrix import render_text
 from k8snet_tutor.core import manifests
-from k8snet_tutor.core.cluster import Cluster, build_cluster, cluster_from_text
+from k8snet_tutor.core.cluster import Cluster, Pod, build_cluster, cluster_from_text
 from k8snet_tutor.core.evaluate import Evaluator, External
 from k8snet_tutor.core.explain import explain
 from k8snet_tutor.core.lint import lint
@@ -312,6 +312,7 @@ def check_problems(problems: list[Problem]) -> None:
         assert isinstance(p.message, str) and p.message.strip(), p
         if p.severity == "error" and p.obj is not None:
             assert p.file is not None and p.line is not None and p.column is not None, p
+            assert p.hint, p.format()
         assert p.code != "internal-error", p.format()
         text = p.format()
         assert "Traceback" not in text
@@ -321,8 +322,9 @@ def check_problems(problems: list[Problem]) -> None:
 def run_pipeline(cluster: Cluster, *, light: bool = False) -> None:
     """Everything a user can ask of a cluster, in both ipBlock modes (`light`: fewer pairs)."""
     check_problems(cluster.problems)
-    for mode in ("pods", "external"):
-        ev = Evaluator(cluster, ipblocks=mode, externals=EXTERNALS)  # type: ignore[arg-type]
+    modes: tuple[Literal["pods", "external"], ...] = ("pods", "external")
+    for mode in modes:
+        ev = Evaluator(cluster, ipblocks=mode, externals=EXTERNALS)
         warnings = lint(ev)
         check_problems(warnings)
         for granularity in ("pod",) if light else ("pod", "workload"):
@@ -332,7 +334,7 @@ def run_pipeline(cluster: Cluster, *, light: bool = False) -> None:
             if not light:
                 to_csv(m, PROBES[0])
                 render_text(m, None, colour=False)
-        pods = ev.pods[:2] if light else ev.pods[:3]
+        pods: list[Pod | External] = list(ev.pods[:2] if light else ev.pods[:3])
         ext = ev.external_for_address("203.0.113.9", as_source=True)
         for src in [*pods, ext]:
             for dst in pods:
@@ -504,9 +506,11 @@ def mutate(obj: Any, data: st.DataObject) -> Any:
     return obj
 
 
+# K8SNET_FUZZ_SCALE=20 runs twenty times as many examples (a deep run; the default is quick).
+SCALE = float(os.environ.get("K8SNET_FUZZ_SCALE", "1"))
 FUZZ = settings(
     deadline=None,
-    max_examples=120,
+    max_examples=int(100 * SCALE),
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     database=None,
 )
@@ -528,7 +532,9 @@ def _edit(obj: Any, path: tuple[Any, ...], replacement: Any) -> None:
         parent[last] = [parent[last]]
     elif replacement is RENAME:
         if isinstance(parent, dict):
-            parent[str(last).lower() if str(last).lower() != last else last + "s"] = parent.pop(last)
+            parent[str(last).lower() if str(last).lower() != last else last + "s"] = parent.pop(
+                last
+            )
     else:
         parent[last] = copy.deepcopy(replacement)
 
@@ -571,7 +577,12 @@ def test_mutated_manifests_never_crash(data: st.DataObject) -> None:
 
 
 @FUZZ
-@given(json_values, st.sampled_from(["Pod", "Service", "NetworkPolicy", "Namespace", "Deployment", "CronJob", "List"]))
+@given(
+    json_values,
+    st.sampled_from(
+        ["Pod", "Service", "NetworkPolicy", "Namespace", "Deployment", "CronJob", "List"]
+    ),
+)
 def test_random_values_under_a_known_kind(value: Any, kind: str) -> None:
     """A known kind with a random body, or random values in the usual places."""
     objs = [
@@ -603,14 +614,14 @@ FRAGMENTS = [
     '{"kind": "Pod", "metadata": {"name": "\\ud83d"}}', '{"a": 1,}', "1" * 20, "#" * 10 + "\n",
 ]  # fmt: skip
 
-yamlish = st.lists(
-    st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=30)), max_size=20
-).map("".join)
+yamlish = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=30)), max_size=20).map(
+    "".join
+)
 
 
 @settings(
     deadline=None,
-    max_examples=300,
+    max_examples=int(250 * SCALE),
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     database=None,
 )
@@ -650,7 +661,11 @@ CONTAINERS = "spec: {containers: [{name: c, image: i, ports: [{containerPort: 80
         # TypeError: 'int' object is not iterable (status.conditions was never checked)
         (POD_HEAD + CONTAINERS + "status: {conditions: 5}\n", "wrong-type", "5:1"),
         (POD_HEAD + CONTAINERS + "status: {conditions: [5]}\n", "wrong-type", "5:1"),
-        (POD_HEAD + CONTAINERS + "status: {conditions: [{type: Ready, status: true}]}\n", "wrong-type", "5:1"),
+        (
+            POD_HEAD + CONTAINERS + "status: {conditions: [{type: Ready, status: true}]}\n",
+            "wrong-type",
+            "5:1",
+        ),
         (POD_HEAD + CONTAINERS + "status: {phase: [Running]}\n", "wrong-type", "5:1"),
         # TypeError: 'int' object is not iterable (metadata.ownerReferences was never checked)
         (
@@ -1008,7 +1023,9 @@ def test_huge_integer_is_located() -> None:
     reason="manifests._json_fallback builds Documents without positions, so validation errors "
     "in JSON that only the JSON parser accepts (here a surrogate-pair escape) have no line",
 )
-def test_json_fallback_errors_are_located(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_json_fallback_errors_are_located(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "emoji.json"
     path.write_text(
         '{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web", "labels": '

@@ -14,10 +14,10 @@ import pytest
 
 pytest.importorskip("pytest_textual_snapshot")
 
-from tests.test_tui_app import LESSON, make_app, settle  # noqa: E402
-
 from k8snet_tutor.tui.widgets import yaml_editor  # noqa: E402
 from k8snet_tutor.tui.widgets.yaml_editor import YamlEditor  # noqa: E402
+from tests.test_tui_app import LESSON, make_app, settle  # noqa: E402
+
 
 @pytest.fixture(autouse=True)
 def _no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -47,7 +47,9 @@ def test_lesson_in_progress(snap_compare: Any, tmp_path: Path, size: tuple[int, 
         screen.query_one("#matrix").move_to("default/api", "default/db")
         await quiet(pilot)
 
-    assert snap_compare(make_app(tmp_path, lesson_id=LESSON), terminal_size=size, run_before=run_before)
+    assert snap_compare(
+        make_app(tmp_path, lesson_id=LESSON), terminal_size=size, run_before=run_before
+    )
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -62,7 +64,9 @@ def test_lesson_passed(snap_compare: Any, tmp_path: Path, size: tuple[int, int])
             await pilot.press("f12", "f12", "f12")  # the Checks view, with the success panel
         await quiet(pilot)
 
-    assert snap_compare(make_app(tmp_path, lesson_id=LESSON), terminal_size=size, run_before=run_before)
+    assert snap_compare(
+        make_app(tmp_path, lesson_id=LESSON), terminal_size=size, run_before=run_before
+    )
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -77,4 +81,6 @@ def test_lesson_yaml_error(snap_compare: Any, tmp_path: Path, size: tuple[int, i
             await pilot.press("f12")  # the YAML view: the marked line and the message
         await quiet(pilot)
 
-    assert snap_compare(make_app(tmp_path, lesson_id=LESSON), terminal_size=size, run_before=run_before)
+    assert snap_compare(
+        make_app(tmp_path, lesson_id=LESSON), terminal_size=size, run_before=run_before
+    )

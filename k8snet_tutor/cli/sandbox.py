@@ -27,7 +27,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "only addresses outside the cluster (external)",
     )
     parser.add_argument("--progress", metavar="FILE", default=None, help=argparse.SUPPRESS)
-    parser.add_argument("--lessons", action="append", default=[], metavar="DIR", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--lessons", action="append", default=[], metavar="DIR", help=argparse.SUPPRESS
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -278,9 +278,7 @@ def _selector(raw: Any) -> LabelSelector | None:
     clean: dict[str, Any] = {}
     labels = raw.get("matchLabels")
     if isinstance(labels, dict):
-        clean["matchLabels"] = {
-            str(k): "" if v is None else str(v) for k, v in labels.items()
-        }
+        clean["matchLabels"] = {str(k): "" if v is None else str(v) for k, v in labels.items()}
     exprs = raw.get("matchExpressions")
     if isinstance(exprs, list):
         clean_exprs = []
@@ -570,7 +568,7 @@ def build_cluster(documents: Iterable[Document], problems: Sequence[Problem] = (
     from k8snet_tutor.core import legacy, validation
 
     cluster = Cluster(problems=list(problems))
-    skipped: dict[str, int] = {}
+    skipped: dict[str, tuple[int, Document]] = {}  # kind -> (count, first document)
     extra_policies: list[tuple[dict[str, Any], Origin]] = []
 
     def internal(doc: Document | None, label: str | None, exc: Exception) -> None:
@@ -601,7 +599,22 @@ def build_cluster(documents: Iterable[Document], problems: Sequence[Problem] = (
                 continue
             if kind not in ("Namespace", "Pod", "Service", "NetworkPolicy", *WORKLOAD_KINDS):
                 if isinstance(kind, str) and kind not in IGNORED_QUIETLY:
-                    skipped[kind] = skipped.get(kind, 0) + 1
+                    guess = _near_miss_kind(kind)
+                    if guess is not None:
+                        cluster.problems.append(
+                            problem_at(
+                                doc,
+                                ("kind",),
+                                f"unknown kind `{kind}`, so this object was skipped",
+                                severity="warning",
+                                hint=f"did you mean `{guess}`? kinds are case-sensitive",
+                                obj=label,
+                                code="misspelt-kind",
+                            )
+                        )
+                    else:
+                        count, first = skipped.get(kind, (0, doc))
+                        skipped[kind] = (count + 1, first)
                 elif not isinstance(kind, str):
                     cluster.problems.append(
                         problem_at(
@@ -643,18 +656,43 @@ def build_cluster(documents: Iterable[Document], problems: Sequence[Problem] = (
             cluster.policies.append(policy_from_dict(raw, origin))
         except Exception as exc:
             internal(origin.document, describe_object(raw), exc)
-    for kind, count in sorted(skipped.items()):
+    for kind, (count, first) in sorted(skipped.items()):
         shown = kind if len(kind) <= 80 else kind[:77] + "..."
+        where = f" (the first is {describe_object(first.data)})" if count > 1 else ""
         cluster.problems.append(
-            Problem(
-                "note",
-                f"skipped {count} object(s) of kind {shown}: they do not affect connectivity here",
+            problem_at(
+                first,
+                ("kind",),
+                f"skipped {count} object(s) of kind {shown}{where}: they do not affect "
+                "connectivity here",
+                severity="note",
                 code="skipped-kind",
             )
         )
     _dedupe(cluster)
     _implicit_namespaces(cluster)
     return cluster
+
+
+def _near_miss_kind(kind: str) -> str | None:
+    """The connectivity kind `kind` is probably a typo of (`networkpolicy`, `Services`), or None.
+
+    Strict on purpose: real custom kinds such as CiliumNetworkPolicy are not typos.
+    """
+    import difflib
+
+    known = ("Namespace", "Pod", "Service", "NetworkPolicy", *WORKLOAD_KINDS)
+    lowered = kind.lower()
+    for name in known:
+        if name.lower() == lowered:
+            return name
+    for name in known:
+        if (
+            name[0].lower() == lowered[:1]
+            and difflib.SequenceMatcher(None, lowered, name.lower()).ratio() >= 0.85
+        ):
+            return name
+    return None
 
 
 def _report(cluster: Cluster, doc: Document, label: str, issues: Iterable[Any]) -> bool:

@@ -250,13 +250,22 @@ def describe_type(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
+def _brief(text: str, limit: int = 60) -> str:
+    """`text`, cut short for a message: hostile input may hold 4,000-digit numbers."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _scalar_text(value: Any) -> str:
-    """How YAML writes a scalar: True -> `true`, 1.0 -> `1.0`."""
+    """How YAML writes a scalar: True -> `true`, 1.0 -> `1.0` (long values cut short)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
         return "null"
-    return str(value)
+    if isinstance(value, str):
+        return _brief(value)
+    if isinstance(value, int) and not -(10**20) < value < 10**20:
+        return _brief(str(value), 20)
+    return _brief(str(value))
 
 
 def _show(value: Any) -> str:
@@ -347,6 +356,11 @@ class _Checker:
             hint = (
                 "remove the leading `- `: a mapping is written as `key: value` lines without dashes"
             )
+        elif hint is None:
+            hint = (
+                "write it as `key: value` lines indented under it (or `{key: value}`); "
+                "check the indentation of the lines below"
+            )
         self.error(
             path,
             f"{_subject(what)} must be a mapping (key: value pairs), but it is "
@@ -382,16 +396,22 @@ class _Checker:
             self.error(
                 path,
                 f"`{what}` must be a number, but it is the string {_show(value)}",
-                f"drop the quotes: `{what}: {value.strip()}`",
+                f"drop the quotes: `{what}: {_brief(value.strip())}`",
                 "wrong-type",
             )
         elif isinstance(value, float):
-            self.error(path, f"`{what}` must be a whole number, not {value}", code="wrong-type")
+            self.error(
+                path,
+                f"`{what}` must be a whole number, not {_scalar_text(value)}",
+                "write a whole number, without a decimal point",
+                "wrong-type",
+            )
         else:
             self.error(
                 path,
                 f"`{what}` must be a number, but it is {describe_type(value)}",
-                code="wrong-type",
+                "write a whole number without quotes",
+                "wrong-type",
             )
         return None
 
@@ -402,6 +422,13 @@ class _Checker:
         if isinstance(value, bool | int | float):
             text = _scalar_text(value)
             hint = f'quote it: `"{text}"`' if " " in what else f'quote it: `{what}: "{text}"`'
+        elif isinstance(value, list | dict):
+            hint = (
+                f"{_subject(what)} is a single piece of text; "
+                "check the indentation and remove any `- ` or `{...}` here"
+            )
+        elif value is None:
+            hint = "write a value after the ':'"
         self.error(
             path,
             f"{_subject(what)} must be a string, but it is {describe_type(value)}",
@@ -413,7 +440,7 @@ class _Checker:
     def boolean(self, value: Any, path: FieldPath, what: str) -> None:
         if value is None or isinstance(value, bool):
             return
-        hint = None
+        hint = f"write `{what}: true` or `{what}: false`"
         if isinstance(value, str) and value.lower() in ("true", "false"):
             hint = f"drop the quotes: `{what}: {value.lower()}`"
         self.error(
@@ -449,8 +476,9 @@ class _Checker:
         if not 1 <= number <= 65535:
             self.error(
                 path,
-                f"`{what}` {number} is not a valid port number (1 to 65535)",
-                code="bad-port",
+                f"`{what}` {_scalar_text(number)} is not a valid port number (1 to 65535)",
+                "ports are numbers from 1 to 65535",
+                "bad-port",
             )
             return None
         return number
@@ -491,11 +519,14 @@ class _Checker:
         suggestion = _suggest_name(text, allow_dots=style == "subdomain")
         if suggestion and style == "label1035" and not suggestion[0].isalpha():
             suggestion = "x-" + suggestion
-        hint: str | None = None
         if "characters long" in problem:
             hint = "use a shorter name"
         elif suggestion and suggestion != text:
             hint = f"for example `{suggestion}`"
+        elif style == "subdomain":
+            hint = "use lower-case letters, digits, '-' and '.', e.g. `web-1`"
+        else:
+            hint = "use lower-case letters, digits and '-', e.g. `web`"
         self.error(path, f"{what} {_show(text)} {problem}", hint, code)
 
     def label_map(
@@ -554,8 +585,11 @@ class _Checker:
         if not isinstance(value, str):
             self.error(
                 path,
-                f"the value of label `{key}` must be a single piece of text, not {describe_type(value)}",
-                code="wrong-type",
+                f"the value of label `{_brief(key)}` must be a single piece of text, not "
+                f"{describe_type(value)}",
+                "a label value is text of up to 63 characters; to match several values use "
+                "`matchExpressions` with `operator: In`",
+                "wrong-type",
             )
             return None
         problem = label_value_error(value)
@@ -563,7 +597,9 @@ class _Checker:
             self.error(
                 path,
                 f"label value {_show(value)} is not valid: it {problem}",
-                code="bad-label-value",
+                "label values are up to 63 letters, digits, '-', '_' or '.', starting and "
+                "ending with a letter or digit (or empty)",
+                "bad-label-value",
             )
             return None
         return value
@@ -575,14 +611,15 @@ class _Checker:
         for key, val in notes.items():
             key_path = path + (str(key),)
             if not isinstance(key, str):
-                self.error(key_path, "annotation keys must be text", code="wrong-type")
+                self.error(key_path, "annotation keys must be text", "quote the key", "wrong-type")
             else:
                 problem = label_key_error(key.lower())
                 if problem:
                     self.error(
                         key_path,
                         f"annotation key {_show(key)} is not valid: it {problem}",
-                        code="bad-annotation-key",
+                        "annotation keys are names like `example.com/note`",
+                        "bad-annotation-key",
                     )
             if val is None or isinstance(val, str):
                 continue
@@ -724,7 +761,12 @@ class _Checker:
         self.fields(expr, path, ("key", "operator", "values"), "a `matchExpressions` entry")
         key = expr.get("key")
         if key is None:
-            self.error(path + ("key",), "this expression has no `key`", code="missing-field")
+            self.error(
+                path + ("key",),
+                "this expression has no `key`",
+                "write the label key it tests, e.g. `{key: app, operator: In, values: [web]}`",
+                "missing-field",
+            )
         else:
             key_text = self.string(key, path + ("key",), "key")
             if key_text is not None:
@@ -733,7 +775,9 @@ class _Checker:
                     self.error(
                         path + ("key",),
                         f"label key {_show(key_text)} is not valid: it {problem}",
-                        code="bad-label-key",
+                        "a label key is a name of up to 63 characters, optionally after a "
+                        "DNS-style prefix and '/', like `app` or `app.kubernetes.io/name`",
+                        "bad-label-key",
                     )
         operator: str | None = None
         op_raw = expr.get("operator")
@@ -830,7 +874,12 @@ class _Checker:
         ctr = self.mapping(value, path, "this container")
         if ctr is None:
             if value is None:
-                self.error(path, "this container entry is empty", code="missing-field")
+                self.error(
+                    path,
+                    "this container entry is empty",
+                    "write `- name: app` with an `image:` under it",
+                    "missing-field",
+                )
             return
         name = ctr.get("name")
         if name is None:
@@ -954,7 +1003,8 @@ class _Checker:
                 self.error(
                     path + ("podIPs", i, "ip"),
                     f"{_show(text)} is not a valid IP address",
-                    code="bad-ip",
+                    "write a plain IPv4 or IPv6 address such as `10.244.1.7`, without a prefix",
+                    "bad-ip",
                 )
         conditions = self.seq(status.get("conditions"), path + ("conditions",), "conditions")
         for i, item in enumerate(conditions or []):
@@ -1006,7 +1056,8 @@ class _Checker:
                     self.error(
                         ("spec", "jobTemplate"),
                         "this CronJob has no `jobTemplate.spec.template`",
-                        code="missing-template",
+                        "add `jobTemplate:` with `spec.template` describing the pods it runs",
+                        "missing-template",
                     )
                 return
             holder, holder_path = job_spec, ("spec", "jobTemplate", "spec")
@@ -1146,13 +1197,15 @@ class _Checker:
                 self.error(
                     path + ("externalName",),
                     "an ExternalName Service needs `externalName`, the DNS name it points to",
-                    code="missing-field",
+                    "add e.g. `externalName: db.example.com`",
+                    "missing-field",
                 )
             elif isinstance(ext, str) and dns_subdomain_error(ext.lower().rstrip(".")):
                 self.error(
                     path + ("externalName",),
                     f"externalName {_show(ext)} is not a DNS name",
-                    code="bad-name",
+                    "write a lower-case DNS name such as `db.example.com`",
+                    "bad-name",
                 )
         self.service_selector(spec.get("selector"), path + ("selector",))
         self.service_ports(spec, path, svc_type, headless)
@@ -1232,7 +1285,8 @@ class _Checker:
                         self.error(
                             ppath + ("name",),
                             f"port name {_show(text)} {problem}",
-                            code="bad-port-name",
+                            "Service port names are short lower-case words such as `http`",
+                            "bad-port-name",
                         )
                     elif text in names:
                         self.error(
@@ -1272,8 +1326,9 @@ class _Checker:
             elif not 1 <= value <= 65535:
                 self.error(
                     path,
-                    f"targetPort {value} is not a valid port number (1 to 65535)",
-                    code="bad-port",
+                    f"targetPort {_scalar_text(value)} is not a valid port number (1 to 65535)",
+                    "use the container port number (1 to 65535) or its name",
+                    "bad-port",
                 )
             return
         if isinstance(value, str):
@@ -1282,7 +1337,7 @@ class _Checker:
                     path,
                     f"targetPort {_show(value)} is a string, so it is read as a port *name*, and a "
                     "port name must contain a letter",
-                    f"drop the quotes: `targetPort: {value.strip()}`",
+                    f"drop the quotes: `targetPort: {_brief(value.strip())}`",
                     "numeric-string-port",
                 )
                 return
@@ -1298,7 +1353,8 @@ class _Checker:
         self.error(
             path,
             f"`targetPort` must be a port number or a port name, but it is {describe_type(value)}",
-            code="wrong-type",
+            "write the container port's number (`targetPort: 8080`) or name (`targetPort: http`)",
+            "wrong-type",
         )
 
     def node_port(
@@ -1344,7 +1400,8 @@ class _Checker:
                 self.error(
                     path,
                     f"nodePort {number} is used twice in this Service",
-                    code="duplicate-node-port",
+                    "give each port its own nodePort, or leave them out to get them assigned",
+                    "duplicate-node-port",
                 )
             else:
                 seen[(number, protocol)] = path
@@ -1585,7 +1642,8 @@ class _Checker:
                     epath,
                     f"except {_show(text)} is IPv{inner.version} but cidr {_show(cidr_text)} is "
                     f"IPv{network.version}; an exception must lie inside the cidr",
-                    code="except-outside-cidr",
+                    "use an exception of the same IP family, inside the cidr",
+                    "except-outside-cidr",
                 )
             elif not (inner.prefixlen > network.prefixlen and inner.network_address in network):
                 if inner.prefixlen == network.prefixlen and inner.network_address in network:
@@ -1633,8 +1691,9 @@ class _Checker:
             else:
                 self.error(
                     path + ("port",),
-                    f"port {raw} is not a valid port number (1 to 65535)",
-                    code="bad-port",
+                    f"port {_scalar_text(raw)} is not a valid port number (1 to 65535)",
+                    "ports are numbers from 1 to 65535 (or a container port name such as `http`)",
+                    "bad-port",
                 )
         elif isinstance(raw, str):
             if raw.strip().isdigit():
@@ -1642,7 +1701,7 @@ class _Checker:
                     path + ("port",),
                     f"port {_show(raw)} is a string, so it is read as a port *name*, and a port "
                     "name must contain a letter",
-                    f"drop the quotes: `port: {raw.strip()}`",
+                    f"drop the quotes: `port: {_brief(raw.strip())}`",
                     "numeric-string-port",
                 )
             else:
@@ -1659,7 +1718,8 @@ class _Checker:
             self.error(
                 path + ("port",),
                 f"`port` must be a port number or a port name, but it is {describe_type(raw)}",
-                code="wrong-type",
+                "write a number (`port: 80`) or a container port name (`port: http`)",
+                "wrong-type",
             )
         end_raw = entry.get("endPort")
         if end_raw is None:
@@ -1685,8 +1745,9 @@ class _Checker:
         if not 1 <= end <= 65535:
             self.error(
                 path + ("endPort",),
-                f"endPort {end} is not a valid port number (1 to 65535)",
-                code="bad-port",
+                f"endPort {_scalar_text(end)} is not a valid port number (1 to 65535)",
+                "`endPort` is the last port of the range, from 1 to 65535",
+                "bad-port",
             )
         elif numeric is not None and port_ok and end < numeric:
             self.error(

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Literal
 
 from textual.app import App
 from textual.binding import Binding
 
-from typing import Literal
 from k8snet_tutor.tui import help_data
 from k8snet_tutor.tui.commands import TutorCommands
 from k8snet_tutor.tui.messages import OpenLesson
 from k8snet_tutor.tui.session import Session
-
 
 IPBlockMode = Literal["pods", "external"]
 
@@ -25,7 +24,13 @@ class TutorApp(App[None]):
     CSS_PATH = "tutor.tcss"
     COMMANDS = App.COMMANDS | {TutorCommands}
     BINDINGS = [
-        Binding(k.keys, k.action.removeprefix("app."), k.description, show=k.show, priority=k.keys == "f1")
+        Binding(
+            k.keys,
+            k.action.removeprefix("app."),
+            k.description,
+            show=k.show,
+            priority=k.keys == "f1",
+        )
         for k in help_data.GLOBAL_KEYS
         if k.action != "app.command_palette"
     ]

@@ -21,10 +21,34 @@ class TutorCommands(Provider):
         screen = self.screen
         lesson_screen = getattr(screen, "is_lesson_screen", False)
         if lesson_screen:
-            out.append(("Show hint", "Reveal the next hint of this lesson", partial(screen.run_action, "hint")))
-            out.append(("Reset lesson", "Reset your YAML to the starter (asks first)", partial(screen.run_action, "reset")))
-            out.append(("Show solution", "The reference solution as a diff against your YAML", partial(screen.run_action, "solution")))
-            out.append(("Show background cluster", "The lesson's read-only cluster", partial(screen.run_action, "background")))
+            out.append(
+                (
+                    "Show hint",
+                    "Reveal the next hint of this lesson",
+                    partial(screen.run_action, "hint"),
+                )
+            )
+            out.append(
+                (
+                    "Reset lesson",
+                    "Reset your YAML to the starter (asks first)",
+                    partial(screen.run_action, "reset"),
+                )
+            )
+            out.append(
+                (
+                    "Show solution",
+                    "The reference solution as a diff against your YAML",
+                    partial(screen.run_action, "solution"),
+                )
+            )
+            out.append(
+                (
+                    "Show background cluster",
+                    "The lesson's read-only cluster",
+                    partial(screen.run_action, "background"),
+                )
+            )
         out.append(("Toggle theme", "Switch between light and dark", app.action_toggle_dark))
         out.append(("Help", "Keys and a short guide", app.action_help))
         out.append(("Lessons", "Back to the lesson list", app.action_home))

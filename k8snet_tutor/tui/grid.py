@@ -184,7 +184,7 @@ def external_name(ext: External) -> str:
     try:
         lo = ipaddress.ip_address(value_text(ext.lo))
         hi = ipaddress.ip_address(value_text(ext.hi))
-        nets = list(ipaddress.summarize_address_range(lo, hi))  # type: ignore[type-var]
+        nets = list(ipaddress.summarize_address_range(lo, hi))
     except (ValueError, TypeError):
         return ext.id
     return str(nets[0]) if len(nets) == 1 else ext.id
@@ -231,7 +231,9 @@ class MatrixModel:
         self.cols: list[Peer] = list(self.rows)
         if include_services:
             for svc in sorted(cluster.services, key=lambda s: (s.namespace, s.name)):
-                self.cols.append(Peer(f"svc:{svc.id}", svc.namespace, f"svc:{svc.name}", "service", svc))
+                self.cols.append(
+                    Peer(f"svc:{svc.id}", svc.namespace, f"svc:{svc.name}", "service", svc)
+                )
         # Keep namespaces together: services sort into their namespace's columns.
         self.cols.sort(key=lambda p: (p.group, p.kind != "pod", p.name))
         ext_src = list(external_sources) if external_sources is not None else []
@@ -354,17 +356,17 @@ class MatrixModel:
             cells.append(row)
         expected: dict[tuple[int, int], bool] = {}
         wrong: set[tuple[int, int]] = set()
-        for (s, d), allowed in self.goal.cells.get(port, {}).items():
-            r = self.row_index.get(s)
-            c = self.col_index.get(d)
-            if r is None or c is None:
+        for (src_id, dst_id), allowed in self.goal.cells.get(port, {}).items():
+            gr = self.row_index.get(src_id)
+            gc = self.col_index.get(dst_id)
+            if gr is None or gc is None:
                 continue
-            expected[(r, c)] = allowed
-            code = cells[r][c]
+            expected[(gr, gc)] = allowed
+            code = cells[gr][gc]
             if code in (SELF,):
                 continue
             if (code == ALLOWED) != allowed:
-                wrong.add((r, c))
+                wrong.add((gr, gc))
         return Grid(port, cells, expected, wrong)
 
     def _service_targets(
@@ -461,6 +463,10 @@ class MatrixModel:
 
     def _explain_all_ports(self, src: Peer, dst: Peer) -> list[str]:
         ev = self.evaluator
+        if src.id == dst.id and src.kind == "pod" and src.obj.replicas <= 1:  # type: ignore[union-attr]
+            return [
+                "A pod can always reach itself: NetworkPolicy never blocks a pod's own traffic."
+            ]
         if dst.kind == "service":
             return [f"Pick a port to see whether {src.id} reaches {dst.id}."]
         if src.kind == "pod" and dst.kind == "pod":

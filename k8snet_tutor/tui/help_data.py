@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from textual.binding import Binding
 
-
 TOPIC_NAMES = {
     "pods": "Pods",
     "labels": "Labels",
@@ -31,8 +30,20 @@ class Key:
 
 GLOBAL_KEYS: tuple[Key, ...] = (
     Key("f1", "app.help", "Help", "Show this help: keys and a short guide."),
-    Key("ctrl+p", "app.command_palette", "Commands", "Command palette: go to a lesson, reset, hint, theme...", show=False),
-    Key("f10", "app.toggle_dark", "Theme", "Switch between the light and the dark theme.", show=False),
+    Key(
+        "ctrl+p",
+        "app.command_palette",
+        "Commands",
+        "Command palette: go to a lesson, reset, hint, theme...",
+        show=False,
+    ),
+    Key(
+        "f10",
+        "app.toggle_dark",
+        "Theme",
+        "Switch between the light and the dark theme.",
+        show=False,
+    ),
     Key("ctrl+q", "app.quit", "Quit", "Quit (your work is saved as you type).", show=False),
 )
 
@@ -45,25 +56,67 @@ HOME_KEYS: tuple[Key, ...] = (
 LESSON_KEYS: tuple[Key, ...] = (
     Key("f2", "hint", "Hint", "Reveal the next hint (hints stay visible in the lesson text)."),
     Key("f3", "background", "Cluster", "Show the lesson's read-only background cluster."),
-    Key("f4", "solution", "Solution", "Show the reference solution as a diff against your YAML "
-        "(after you pass, or once every hint is revealed)."),
+    Key(
+        "f4",
+        "solution",
+        "Solution",
+        "Show the reference solution as a diff against your YAML "
+        "(after you pass, or once every hint is revealed).",
+    ),
     Key("f5", "reset", "Reset", "Reset your YAML to the lesson's starter (asks first)."),
-    Key("f6", "external_editor", "$EDITOR", "Edit your YAML in $EDITOR (the tutor resumes when it exits).", show=False),
+    Key(
+        "f6",
+        "external_editor",
+        "$EDITOR",
+        "Edit your YAML in $EDITOR (the tutor resumes when it exits).",
+        show=False,
+    ),
     Key("f7", "previous_lesson", "Prev", "Previous lesson.", show=False),
     Key("f8", "next_lesson", "Next", "Next lesson (passing never moves you on by itself)."),
     Key("f9", "cycle_port", "Port", "Show the matrix for the next port.", show=False),
-    Key("ctrl+s", "save", "Save", "Save your progress now (it is also saved as you type).", show=False),
-    Key("escape", "back", "Home", "From the editor: move to the matrix. Elsewhere: back to the lessons."),
+    Key("ctrl+e", "focus_editor", "Editor", "Put the cursor in the YAML editor.", show=False),
+    Key(
+        "ctrl+s",
+        "save",
+        "Save",
+        "Save your progress now (it is also saved as you type).",
+        show=False,
+    ),
+    Key(
+        "escape",
+        "back",
+        "Home",
+        "From the editor: move to the matrix. Elsewhere: back to the lessons.",
+    ),
 )
 
 SANDBOX_KEYS: tuple[Key, ...] = (
-    Key("f4", "diff_original", "Diff", "Show what you changed, as a diff against the original manifests."),
+    Key(
+        "f4",
+        "diff_original",
+        "Diff",
+        "Show what you changed, as a diff against the original manifests.",
+    ),
     Key("f5", "revert", "Revert", "Revert to the original manifests (asks first)."),
     Key("f6", "external_editor", "$EDITOR", "Edit the YAML in $EDITOR.", show=False),
-    Key("f9", "cycle_port", "Port", "Show the matrix for the next port (or all ports).", show=False),
-    Key("ctrl+f", "filter", "Filter", "Filter the matrix rows and columns (namespace or name)."),
+    Key(
+        "f9", "cycle_port", "Port", "Show the matrix for the next port (or all ports).", show=False
+    ),
+    Key("ctrl+e", "focus_editor", "Editor", "Put the cursor in the YAML editor."),
+    Key(
+        "ctrl+f",
+        "filter",
+        "Filter",
+        "Filter the matrix: words match namespaces or names of rows and "
+        "columns; `from:word` filters only rows (sources), `to:word` only columns (destinations).",
+    ),
     Key("ctrl+o", "export", "Export", "Export the matrix to a file (.csv, .md or .json)."),
-    Key("escape", "back", "Back", "From the editor: move to the matrix. Elsewhere: leave the sandbox."),
+    Key(
+        "escape",
+        "back",
+        "Back",
+        "From the editor: move to the matrix. Elsewhere: leave the sandbox.",
+    ),
 )
 
 MATRIX_KEYS: tuple[Key, ...] = (

@@ -9,11 +9,22 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Markdown
 
 from k8snet_tutor.tui import help_data
-from k8snet_tutor.tui.screens.modals import MODAL_CSS
 
 
 def _key_name(keys: str) -> str:
-    return " / ".join(k.strip().replace("ctrl+", "Ctrl+").upper() if len(k.strip()) <= 3 else k.strip().replace("ctrl+", "Ctrl+") for k in keys.split(","))
+    names = []
+    for key in keys.split(","):
+        key = key.strip()
+        if key[:1] == "f" and key[1:].isdigit():
+            key = key.upper()
+        elif key.startswith("ctrl+"):
+            key = "Ctrl+" + key[5:].upper()
+        elif key == "escape":
+            key = "Esc"
+        elif key in ("enter", "tab", "arrows"):
+            key = key.capitalize()
+        names.append(key)
+    return " / ".join(names)
 
 
 def help_markdown() -> str:
@@ -27,24 +38,18 @@ def help_markdown() -> str:
     out = ["# k8snet-tutor help\n"]
     for title, keys in sections:
         out.append(f"## {title}\n")
-        out.append("| Key | What it does |\n|---|---|")
         for k in keys:
-            out.append(f"| `{_key_name(k.keys)}` | {k.help} |")
+            out.append(f"- **{_key_name(k.keys)}**: {k.help}")
         out.append("")
     out.append("## Matrix legend\n")
-    out.append("| Mark | Meaning |\n|---|---|")
     for mark, meaning in help_data.LEGEND:
-        out.append(f"| `{mark}` | {meaning} |")
+        out.append(f"- `{mark}` {meaning}")
     out.append("")
     out.append(help_data.GUIDE)
     return "\n".join(out)
 
 
 class HelpScreen(ModalScreen[None]):
-    DEFAULT_CSS = MODAL_CSS + """
-    HelpScreen > Vertical { height: 90%; max-width: 100; }
-    HelpScreen VerticalScroll { height: 1fr; }
-    """
     BINDINGS = [Binding("escape,f1,q", "close", "Close")]
 
     def compose(self) -> ComposeResult:

@@ -24,18 +24,19 @@ edit YAML and watch a connectivity matrix change until it matches the goal.
 Pick a lesson and press **Enter**, or **c** to start at the beginning. **F1** shows help.
 """
 
-TOPIC_ORDER = ("pods", "labels", "services", "policies", "debugging", "legacy")
-
 
 class HomeScreen(Screen[None]):
-    BINDINGS = help_data.bindings(help_data.HOME_KEYS)
+    BINDINGS = help_data.bindings(help_data.HOME_KEYS)  # type: ignore[assignment]
 
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
 
     def compose(self) -> ComposeResult:
-        yield Static(Text.assemble((" k8snet-tutor ", "bold reverse"), "  Kubernetes networking, hands on"), id="title")
+        yield Static(
+            Text.assemble((" k8snet-tutor ", "bold reverse"), "  Kubernetes networking, hands on"),
+            id="title",
+        )
         if self.session.first_time:
             yield Markdown(WELCOME, id="welcome")
         with Horizontal(id="home-body"):
@@ -88,7 +89,8 @@ class HomeScreen(Screen[None]):
         highlighted = option_list.highlighted_option.id if option_list.highlighted_option else None
         option_list.clear_options()
         groups = session.lessons.by_topic()
-        order = [t for t in TOPIC_ORDER if t in groups] + [t for t in groups if t not in TOPIC_ORDER]
+        # Topics in curriculum order: by their first lesson.
+        order = sorted(groups, key=lambda t: (min(x.order for x in groups[t]), t))
         options: list[Option | None] = []
         for topic in order:
             items = groups[topic]
@@ -98,7 +100,9 @@ class HomeScreen(Screen[None]):
             for lesson in items:
                 options.append(Option(self._lesson_line(lesson, done), id=lesson.id))
         option_list.add_options(options)
-        target = highlighted or (session.current if session.current else (cont.id if cont else None))
+        target = highlighted or (
+            session.current if session.current else (cont.id if cont else None)
+        )
         if target is not None:
             try:
                 option_list.highlighted = option_list.get_option_index(target)
@@ -132,16 +136,22 @@ class HomeScreen(Screen[None]):
             md.update("")
             return
         state = self.session.state(lesson.id)
-        status = "completed ✓" if state.completed else ("in progress" if self.session.started(lesson.id) else "not started")
+        status = (
+            "completed ✓"
+            if state.completed
+            else ("in progress" if self.session.started(lesson.id) else "not started")
+        )
         lines = [
             f"## {lesson.title}",
             f"*{TOPIC_NAMES.get(lesson.topic, lesson.topic)} · difficulty {lesson.difficulty}/3 · "
             f"about {lesson.minutes} minutes · {status}*",
             "",
         ]
-        missing = self.session.lessons.missing_prerequisites(lesson.id, self.session.completed_ids())
+        missing = self.session.lessons.missing_prerequisites(
+            lesson.id, self.session.completed_ids()
+        )
         if missing:
-            titles = [self.session.lesson(m).title if self.session.lesson(m) else m for m in missing]  # type: ignore[union-attr]
+            titles = [getattr(self.session.lesson(m), "title", m) for m in missing]
             lines.append(f"Builds on: {', '.join(titles)}\n")
         intro = lesson.introduction.strip().split("\n\n")[0]
         lines.append(intro)

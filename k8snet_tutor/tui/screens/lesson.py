@@ -14,8 +14,8 @@ from textual.widgets import Button, Footer, Markdown, Static
 from k8snet_tutor.learning.checks import LEARNER_SOURCE, check
 from k8snet_tutor.learning.lesson import Lesson
 from k8snet_tutor.tui import help_data
-from k8snet_tutor.tui.help_data import TOPIC_NAMES
 from k8snet_tutor.tui.grid import lesson_model
+from k8snet_tutor.tui.help_data import TOPIC_NAMES
 from k8snet_tutor.tui.messages import (
     Evaluation,
     HintRevealed,
@@ -31,14 +31,18 @@ from k8snet_tutor.tui.session import Session, Snapshot
 from k8snet_tutor.tui.widgets.yaml_editor import YamlEditor
 
 
-
 class LessonScreen(WorkbenchScreen):
     """One lesson: read, edit, watch the matrix, pass the checks."""
 
     is_lesson_screen = True
     VIEWS = (("lesson", "Lesson"), ("yaml", "YAML"), ("matrix", "Matrix"), ("checks", "Checks"))
     EDITOR_SOURCE = LEARNER_SOURCE
-    VIEW_FOCUS = {"lesson": "#lesson-pane", "yaml": "#editor", "matrix": "#matrix", "checks": "#checks-pane"}
+    VIEW_FOCUS = {
+        "lesson": "#lesson-pane",
+        "yaml": "#editor",
+        "matrix": "#matrix",
+        "checks": "#checks-pane",
+    }
 
     BINDINGS = [
         *help_data.bindings(help_data.LESSON_KEYS),
@@ -83,7 +87,9 @@ class LessonScreen(WorkbenchScreen):
         text.append(f" Lesson {index}/{total} ", style="bold reverse")
         text.append(f" {self.lesson.title} ", style="bold")
         topic = TOPIC_NAMES.get(self.lesson.topic, self.lesson.topic)
-        text.append(f" {topic} · {'●' * self.lesson.difficulty} · ~{self.lesson.minutes} min", style="dim")
+        text.append(
+            f" {topic} · {'●' * self.lesson.difficulty} · ~{self.lesson.minutes} min", style="dim"
+        )
         return text
 
     def _lesson_markdown(self) -> str:
@@ -95,7 +101,9 @@ class LessonScreen(WorkbenchScreen):
                 parts.append(f"{i}. {hint}")
         remaining = len(self.lesson.hints) - used
         if remaining:
-            parts.append(f"\n*{remaining} hint{'s' if remaining != 1 else ''} available: press F2.*")
+            parts.append(
+                f"\n*{remaining} hint{'s' if remaining != 1 else ''} available: press F2.*"
+            )
         return "\n".join(parts) + "\n"
 
     def on_mount(self) -> None:
@@ -109,7 +117,9 @@ class LessonScreen(WorkbenchScreen):
         self.schedule_evaluation(immediate=True)
 
     def show_view_of(self, widget_id: str) -> None:
-        view = {"matrix": "matrix", "editor": "yaml", "checks": "checks", "lesson": "lesson"}.get(widget_id)
+        view = {"matrix": "matrix", "editor": "yaml", "checks": "checks", "lesson": "lesson"}.get(
+            widget_id
+        )
         if view and self.has_class("-narrow") and view != self.view:
             self._show_view(view)
 
@@ -139,7 +149,10 @@ class LessonScreen(WorkbenchScreen):
             self.passed_announced = True
             self.post_message(LessonPassed(self.lesson.id))
             if self.has_class("-narrow"):
-                self.notify("All checks pass! The closing explanation is in the Checks view.", title="Lesson passed")
+                self.notify(
+                    "All checks pass! The closing explanation is in the Checks view.",
+                    title="Lesson passed",
+                )
         elif not self.passed:
             self.passed_announced = False
 
@@ -162,7 +175,9 @@ class LessonScreen(WorkbenchScreen):
         try:
             written = self.session.write_snapshot(snapshot)
         except OSError as exc:
-            self.app.call_from_thread(self.notify, f"Could not save progress: {exc}", severity="error")
+            self.app.call_from_thread(
+                self.notify, f"Could not save progress: {exc}", severity="error"
+            )
             return
         if written:
             self.post_message(ProgressSaved(str(snapshot.path)))
@@ -186,7 +201,9 @@ class LessonScreen(WorkbenchScreen):
                 for reason in r.reasons[:2]:
                     text.append(f"   • {reason}\n", style="dim")
                 if len(r.reasons) > 2:
-                    text.append(f"   ... {len(r.reasons) - 2} more (see the ! cells)\n", style="dim")
+                    text.append(
+                        f"   ... {len(r.reasons) - 2} more (see the ! cells)\n", style="dim"
+                    )
                 if r.hint:
                     text.append(f"   hint: {r.hint}\n", style="italic")
         self.set_text("#checks", text)
@@ -198,8 +215,12 @@ class LessonScreen(WorkbenchScreen):
         if not self.passed or self._success_rendered:
             return
         self._success_rendered = True
-        self.set_text("#success-title", 
-            Text("✓ Lesson passed! Keep experimenting, or move on when you are ready.", style="bold green")
+        self.set_text(
+            "#success-title",
+            Text(
+                "✓ Lesson passed! Keep experimenting, or move on when you are ready.",
+                style="bold green",
+            ),
         )
         body = self.lesson.explanation.strip()
         if self.lesson.remember:
@@ -220,7 +241,9 @@ class LessonScreen(WorkbenchScreen):
             if self.passed:
                 text.append("✓ All checks pass", style="bold green")
             elif wrong:
-                text.append(f"{wrong} cell{'s' if wrong != 1 else ''} still wrong", style="bold yellow")
+                text.append(
+                    f"{wrong} cell{'s' if wrong != 1 else ''} still wrong", style="bold yellow"
+                )
             else:
                 text.append("The matrix matches the goal", style="green")
             report = evaluation.report if evaluation else None
@@ -237,7 +260,9 @@ class LessonScreen(WorkbenchScreen):
         wrong = self.model.wrong_count()
         text = Text()
         if wrong:
-            text.append(f" {wrong} cell{'s' if wrong != 1 else ''} still wrong", style="bold yellow")
+            text.append(
+                f" {wrong} cell{'s' if wrong != 1 else ''} still wrong", style="bold yellow"
+            )
         else:
             text.append(" matches the goal ✓", style="bold green")
         if self.changed_cells:
@@ -284,7 +309,9 @@ class LessonScreen(WorkbenchScreen):
                 self.post_message(LessonReset(self.lesson.id))
 
         self.app.push_screen(
-            ConfirmScreen("Reset your YAML to the starter?", "Your current YAML will be lost.", yes="Reset"),
+            ConfirmScreen(
+                "Reset your YAML to the starter?", "Your current YAML will be lost.", yes="Reset"
+            ),
             done,
         )
 
@@ -319,7 +346,9 @@ class LessonScreen(WorkbenchScreen):
         )
 
     def _show_solution(self) -> None:
-        diff = unified_diff(self.editor.text, self.lesson.solution, "your YAML", "reference solution")
+        diff = unified_diff(
+            self.editor.text, self.lesson.solution, "your YAML", "reference solution"
+        )
         self.post_message(SolutionShown(self.lesson.id, diff))
         self.app.push_screen(
             DiffScreen(
@@ -358,7 +387,7 @@ class LessonScreen(WorkbenchScreen):
     def action_back(self) -> None:
         self._remember_yaml(self.editor.text)
         self._save()
-        self.app.action_home()
+        self.app.action_home()  # type: ignore[attr-defined]
 
     def on_unmount(self) -> None:
         try:

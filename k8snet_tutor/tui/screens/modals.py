@@ -14,30 +14,12 @@ from textual.widgets import Button, Input, Label, Static
 
 from k8snet_tutor.tui.widgets.yaml_editor import YamlEditor
 
-MODAL_CSS = """
-ModalScreen { align: center middle; }
-ModalScreen > Vertical {
-    width: 90%;
-    max-width: 110;
-    height: auto;
-    max-height: 90%;
-    border: thick $primary 60%;
-    background: $surface;
-    padding: 0 1;
-}
-ModalScreen .modal-title { text-style: bold; color: $text-primary; padding: 0 0 1 0; width: 1fr; }
-ModalScreen .modal-buttons { height: auto; align-horizontal: right; padding-top: 1; }
-ModalScreen .modal-buttons Button { margin-left: 2; }
-ModalScreen .modal-note { color: $text-muted; }
-"""
+MODAL_CSS = ""  # modal styles live in tutor.tcss (DEFAULT_CSS of a screen is scoped to it)
 
 
 class ConfirmScreen(ModalScreen[bool]):
     """Ask a yes/no question; dismisses with True for yes."""
 
-    DEFAULT_CSS = MODAL_CSS + """
-    ConfirmScreen > Vertical { width: 64; }
-    """
     BINDINGS = [
         Binding("y", "answer(True)", "Yes"),
         Binding("n,escape", "answer(False)", "No"),
@@ -97,9 +79,6 @@ def coloured_diff(diff: str) -> Text:
 class DiffScreen(ModalScreen[None]):
     """A unified diff, coloured, scrollable."""
 
-    DEFAULT_CSS = MODAL_CSS + """
-    DiffScreen VerticalScroll { height: auto; max-height: 30; }
-    """
     BINDINGS = [Binding("escape,q", "close", "Close")]
 
     def __init__(self, title: str, diff: str, note: str = "") -> None:
@@ -130,10 +109,6 @@ class DiffScreen(ModalScreen[None]):
 class YamlViewScreen(ModalScreen[None]):
     """Read-only YAML (the lesson's background cluster)."""
 
-    DEFAULT_CSS = MODAL_CSS + """
-    YamlViewScreen > Vertical { height: 90%; }
-    YamlViewScreen YamlEditor { height: 1fr; }
-    """
     BINDINGS = [Binding("escape,f3,q", "close", "Close")]
 
     def __init__(self, title: str, text: str, note: str = "") -> None:
@@ -164,9 +139,6 @@ class YamlViewScreen(ModalScreen[None]):
 class PromptScreen(ModalScreen[str | None]):
     """Ask for one line of text (a file name); dismisses with None when cancelled."""
 
-    DEFAULT_CSS = MODAL_CSS + """
-    PromptScreen > Vertical { width: 70; }
-    """
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, question: str, value: str = "", note: str = "") -> None:

@@ -131,7 +131,11 @@ class SandboxScreen(WorkbenchScreen):
             with Vertical(id="left"):
                 yield YamlEditor(self.original, id="editor")
             with Vertical(id="right"):
-                yield Input(placeholder="filter rows and columns: namespace or name (ctrl+f)", id="filter", compact=True)
+                yield Input(
+                    placeholder="filter (ctrl+f): namespace or name; from:x rows only, to:x columns only",
+                    id="filter",
+                    compact=True,
+                )
                 yield from self.compose_matrix()
         yield Static("", id="status")
         yield Footer(compact=True)
@@ -156,9 +160,13 @@ class SandboxScreen(WorkbenchScreen):
             return Evaluation(generation, text, None, problems)
         evaluator = Evaluator(cluster, ipblocks=self.ipblocks)
         model = sandbox_model(cluster, evaluator)
-        return Evaluation(generation, text, model, [p for p in problems if p.severity != "error"] + [
-            p for p in problems if p.severity == "error"
-        ])
+        return Evaluation(
+            generation,
+            text,
+            model,
+            [p for p in problems if p.severity != "error"]
+            + [p for p in problems if p.severity == "error"],
+        )
 
     def evaluated(self, evaluation: Evaluation) -> None:
         pass
@@ -210,7 +218,12 @@ class SandboxScreen(WorkbenchScreen):
             if yes:
                 self.set_editor_text(self.original)
 
-        self.app.push_screen(ConfirmScreen("Revert to the original manifests?", "Your edits will be lost.", yes="Revert"), done)
+        self.app.push_screen(
+            ConfirmScreen(
+                "Revert to the original manifests?", "Your edits will be lost.", yes="Revert"
+            ),
+            done,
+        )
 
     def action_export(self) -> None:
         def done(path: str | None) -> None:
@@ -260,6 +273,11 @@ class SandboxScreen(WorkbenchScreen):
                 self.app.action_home()  # type: ignore[attr-defined]
 
         if self.editor.text != self.original:
-            self.app.push_screen(ConfirmScreen("Leave the sandbox?", "Your edits are not saved anywhere.", yes="Leave"), done)
+            self.app.push_screen(
+                ConfirmScreen(
+                    "Leave the sandbox?", "Your edits are not saved anywhere.", yes="Leave"
+                ),
+                done,
+            )
         else:
             self.app.action_home()  # type: ignore[attr-defined]

@@ -17,11 +17,17 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Select, Static, Tab, Tabs
 from textual.worker import get_current_worker
 
 from k8snet_tutor.tui.grid import MatrixModel
-from k8snet_tutor.tui.messages import Evaluation, EvaluationFinished, EvaluationStarted, MatrixUpdated
+from k8snet_tutor.tui.messages import (
+    Evaluation,
+    EvaluationFinished,
+    EvaluationStarted,
+    MatrixUpdated,
+)
 from k8snet_tutor.tui.widgets.matrix_grid import MatrixGrid
 from k8snet_tutor.tui.widgets.yaml_editor import YamlEditor
 
@@ -48,8 +54,7 @@ class WorkbenchScreen(Screen[None]):
         self.port: str = ""
         self.changed_cells: set[tuple[int, int]] = set()
         self.stale = False
-        self._debounce = None
-        self._suppress_change = False
+        self._debounce: Timer | None = None
         self.view = self.VIEWS[0][0] if self.VIEWS else ""
         self.last_seconds = 0.0
 
@@ -73,7 +78,9 @@ class WorkbenchScreen(Screen[None]):
             yield Static("", id="matrix-summary")
         yield MatrixGrid(id="matrix")
         with VerticalScroll(id="explain-pane", can_focus=True):
-            yield Static("Move the cursor onto a cell to see why it is allowed or denied.", id="explanation")
+            yield Static(
+                "Move the cursor onto a cell to see why it is allowed or denied.", id="explanation"
+            )
 
     @property
     def editor(self) -> YamlEditor:
@@ -188,7 +195,11 @@ class WorkbenchScreen(Screen[None]):
             evaluation.model.wrong_count()
             previous = self.model
             if previous is not None:
-                self._changed_cache = (evaluation.model, show, evaluation.model.changed(previous, show))
+                self._changed_cache = (
+                    evaluation.model,
+                    show,
+                    evaluation.model.changed(previous, show),
+                )
         evaluation.seconds = time.perf_counter() - started
         if worker.is_cancelled:
             return
@@ -197,10 +208,10 @@ class WorkbenchScreen(Screen[None]):
         # one would compete with the next keystroke for the interpreter; it computes on demand).
         model = evaluation.model
         if model is not None and len(model.rows) * len(model.cols) <= WARM_CELLS:
-            for other in evaluation.model.ports:
+            for other in model.ports:
                 if worker.is_cancelled:
                     return
-                evaluation.model.grid(other)
+                model.grid(other)
 
     def compute(self, text: str, generation: int) -> Evaluation:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -231,7 +242,9 @@ class WorkbenchScreen(Screen[None]):
         self.evaluated(evaluation)
         self.update_status()
         wrong = self.model.wrong_count() if self.model is not None else 0
-        self.post_message(MatrixUpdated(evaluation.generation, wrong, len(self.changed_cells), self.stale))
+        self.post_message(
+            MatrixUpdated(evaluation.generation, wrong, len(self.changed_cells), self.stale)
+        )
 
     def _changed_for(self, port: str) -> set[tuple[int, int]]:
         cached = getattr(self, "_changed_cache", None)
@@ -306,7 +319,9 @@ class WorkbenchScreen(Screen[None]):
     def show_explanation(self) -> None:
         cell = self.matrix.current_cell()
         if self.model is None or cell is None:
-            self.set_text("#explanation", "Move the cursor onto a cell to see why it is allowed or denied.")
+            self.set_text(
+                "#explanation", "Move the cursor onto a cell to see why it is allowed or denied."
+            )
             return
         text = Text()
         src, dst = self.model.rows[cell.row], self.model.cols[cell.col]
@@ -365,6 +380,10 @@ class WorkbenchScreen(Screen[None]):
         event.stop()
         self.show_view_of("matrix")
         self.matrix.focus()
+
+    def action_focus_editor(self) -> None:
+        self.show_view_of("editor")
+        self.editor.focus()
 
     def action_external_editor(self) -> None:
         """Edit the YAML in $VISUAL / $EDITOR; the screen resumes with the new text."""

@@ -24,9 +24,21 @@ from k8snet_tutor.tui.grid import ALLOWED, DENIED, NA, PARTIAL, SELF, Grid, Matr
 
 GLYPHS = {ALLOWED: "✓", DENIED: "✗", SELF: "·", NA: "–", PARTIAL: "◐"}
 HEADER_LINES = 2
-MAX_GROUP_WIDTH = 16
-MAX_NAME_WIDTH = 26
+MAX_GROUP_WIDTH = 14
+MAX_NAME_WIDTH = 22
 MAX_COLUMN_WIDTH = 10
+
+
+def fit(text: str, width: int) -> str:
+    """Pad or shorten to `width`, keeping both ends (`api-c7n…-5n2gt`): generated pod names
+    differ at the end."""
+    if len(text) <= width:
+        return text.ljust(width)
+    if width <= 1:
+        return text[:width]
+    tail = (width - 1) // 2
+    head = width - 1 - tail
+    return text[:head] + "…" + (text[-tail:] if tail else "")
 
 
 @dataclass(frozen=True)
@@ -106,7 +118,9 @@ class MatrixGrid(ScrollView, can_focus=True):
 
     filter_text: reactive[str] = reactive("", init=False)
 
-    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self, *, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.model: MatrixModel | None = None
         self.port: str = ""
@@ -169,16 +183,29 @@ class MatrixGrid(ScrollView, can_focus=True):
             self._rows, self._cols = [], []
             self.virtual_size = Size(0, 0)
             return
-        needle = self.filter_text.strip().lower()
-        terms = needle.split()
+        # Terms: plain ones filter rows and columns; `from:x` only rows, `to:x` only columns.
+        both: list[str] = []
+        rows_only: list[str] = []
+        cols_only: list[str] = []
+        for term in self.filter_text.strip().lower().split():
+            if term.startswith("from:"):
+                rows_only.append(term[5:])
+            elif term.startswith("to:"):
+                cols_only.append(term[3:])
+            else:
+                both.append(term)
+        row_terms = [t for t in both + rows_only if t]
+        col_terms = [t for t in both + cols_only if t]
         self._rows = [
-            i for i, p in enumerate(model.rows) if all(self._matches(t, p.id, p.group) for t in terms)
+            i
+            for i, p in enumerate(model.rows)
+            if all(self._matches(t, p.id, p.group) for t in row_terms)
         ]
         self._cols = [
-            i for i, p in enumerate(model.cols) if all(self._matches(t, p.id, p.group) for t in terms)
+            i
+            for i, p in enumerate(model.cols)
+            if all(self._matches(t, p.id, p.group) for t in col_terms)
         ]
-        if terms and not self._rows and not self._cols:
-            self._rows, self._cols = [], []
         rows = [model.rows[i] for i in self._rows]
         cols = [model.cols[i] for i in self._cols]
         self._label_group_w = min(max((len(p.group) for p in rows), default=0), MAX_GROUP_WIDTH)
@@ -289,12 +316,16 @@ class MatrixGrid(ScrollView, can_focus=True):
         base = self.rich_style
         if self.model is None or self.grid_data is None:
             if y == 0:
-                return Strip([Segment("(no matrix yet)", self._style("matrix--na") + base)]).crop_extend(0, width, base)
+                return Strip(
+                    [Segment("(no matrix yet)", self._style("matrix--na") + base)]
+                ).crop_extend(0, width, base)
             return Strip.blank(width, base)
         if not self._rows or not self._cols:
             if y == 0:
                 text = "nothing matches the filter" if self.filter_text else "no pods"
-                return Strip([Segment(text, base + self._style("matrix--na"))]).crop_extend(0, width, base)
+                return Strip([Segment(text, base + self._style("matrix--na"))]).crop_extend(
+                    0, width, base
+                )
             return Strip.blank(width, base)
         scroll_x, scroll_y = int(self.scroll_x), int(self.scroll_y)
         label_w = self.label_width
@@ -317,13 +348,18 @@ class MatrixGrid(ScrollView, can_focus=True):
         return Strip.join([label, cells_strip]).crop_extend(0, width, base)
 
     def _fit(self, text: str, width: int) -> str:
-        if len(text) <= width:
-            return text.ljust(width)
-        return text[: max(0, width - 1)] + "…"
+        return fit(text, width)
 
     def _header_label(self, y: int, base: Style) -> Strip:
         text = "from \\ to" if y == 1 else ""
-        return Strip([Segment(self._fit(text, self.label_width - 1) + "│", base + self._style("matrix--header"))])
+        return Strip(
+            [
+                Segment(
+                    self._fit(text, self.label_width - 1) + "│",
+                    base + self._style("matrix--header"),
+                )
+            ]
+        )
 
     def _header_cells(self, y: int, c0: int, c1: int, base: Style) -> list[Segment]:
         assert self.model is not None

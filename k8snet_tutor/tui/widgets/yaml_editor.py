@@ -11,10 +11,10 @@ import re
 from typing import Any
 
 from rich.style import Style
-from textual._text_area_theme import TextAreaTheme
 from textual import events
-from textual.message import Message
+from textual._text_area_theme import TextAreaTheme
 from textual.document._wrapped_document import WrappedDocument
+from textual.message import Message
 from textual.widgets import TextArea
 
 try:  # tree-sitter is optional (the `syntax` extra of Textual)
@@ -26,7 +26,9 @@ except Exception:  # pragma: no cover - depends on the environment
 
 CURSOR_BLINK = True  # tests switch it off for deterministic snapshots
 
-_KEY = re.compile(r"^(\s*(?:-\s+)*)([^\s#'\"{}\[\],&*!|>%@`][^:#]*?|\"[^\"]*\"|'[^']*')(\s*:)(?=\s|$)")
+_KEY = re.compile(
+    r"^(\s*(?:-\s+)*)([^\s#'\"{}\[\],&*!|>%@`][^:#]*?|\"[^\"]*\"|'[^']*')(\s*:)(?=\s|$)"
+)
 _COMMENT = re.compile(r"(^|\s)#.*$")
 _DOC = re.compile(r"^(---|\.\.\.)\s*$")
 _SCALAR = re.compile(r"(:\s+|-\s+|^\s*)(\"[^\"]*\"|'[^']*'|[^\s#{}\[\],][^#]*?)\s*(?=#|$)")
@@ -193,7 +195,7 @@ class YamlEditor(TextArea):
             super()._build_highlight_map()
             error_line = getattr(self, "error_line", None)
             if error_line is not None and error_line < self.document.line_count:
-                self._highlights[error_line].append((0, None, "k8snet.error"))  # type: ignore[arg-type]
+                self._highlights[error_line].append((0, None, "k8snet.error"))
             return
         # Without tree-sitter, lines are highlighted lazily when drawn: a 10,000-line sandbox
         # costs nothing per keystroke beyond the visible lines.
