@@ -7,6 +7,7 @@ sleeping. Lessons come from tests/fixtures/tui_lessons so content edits do not b
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import json
 from collections.abc import Callable, Coroutine
@@ -140,9 +141,13 @@ async def test_lesson_fix_passes_and_progress_is_restored(tmp_path: Path) -> Non
         updated = of_type(messages, MatrixUpdated)[-1]
         assert updated.wrong == 0 and not updated.stale and updated.changed >= 1
         assert of_type(messages, ProgressSaved)
-        typed = editor.text
         # Passing never moves on by itself.
         assert app.screen is screen
+        # A last keystroke, then quit at once (inside the debounce): it is saved too.
+        editor.move_cursor(editor.document.end)
+        await pilot.press(*"# last")
+        typed = editor.text
+        await pilot.press("ctrl+q")
 
     saved = json.loads((tmp_path / "progress.json").read_text())
     assert LESSON in json.dumps(saved)
@@ -340,8 +345,17 @@ async def test_sandbox_loads_a_folder(tmp_path: Path) -> None:
         await pilot.pause()
         assert of_type(messages, MatrixExported)[-1].format == "csv"
 
-        # Edit, then diff against the original.
+        # A syntax error keeps the last matrix, marked stale.
         editor = screen.query_one("#editor", YamlEditor)
+        good = screen.model
+        editor.insert("bad: [unclosed\n", (1, 0))
+        await settle(pilot)
+        assert screen.model is good and screen.stale and editor.error_line is not None
+        editor.undo()
+        await settle(pilot)
+        assert not screen.stale
+
+        # Edit, then diff against the original.
         editor.insert("# a change\n", (0, 0))
         await settle(pilot)
         await pilot.press("f4")
@@ -365,3 +379,30 @@ async def test_sandbox_with_many_pods(tmp_path: Path) -> None:
         await pilot.pause()
         cell = grid.current_cell()
         assert cell is not None and cell.col == len(screen.model.cols) - 1 and cell.row == 20
+
+
+@async_test
+async def test_command_palette_and_external_editor(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # $EDITOR appends a line to the file it is given; App.suspend needs a real terminal.
+    monkeypatch.setenv("VISUAL", "sh -c 'echo \"# from the editor\" >> \"$0\"'")
+    monkeypatch.setattr(TutorApp, "suspend", lambda self: contextlib.nullcontext())
+    app = make_app(tmp_path, lesson_id=LESSON)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("f6")
+        await settle(pilot)
+        assert screen.query_one("#editor", YamlEditor).text.endswith("# from the editor\n")
+
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"reset lesson")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is screen

@@ -702,21 +702,34 @@ def _report(cluster: Cluster, doc: Document, label: str, issues: Iterable[Any]) 
     reported but keep the object, as the reference analyzer does; every other error drops it,
     as the API server would refuse it.
     """
+    import dataclasses
+
     from k8snet_tutor.core.validation import NOT_AFFECTING_CONNECTIVITY
+
+    def brief(text: str | None, limit: int) -> str | None:
+        if text is None or len(text) <= limit:
+            return text
+        return text[: limit - 20] + " ... (cut short)"
 
     bad = False
     for issue in issues:
-        cluster.problems.append(
-            problem_at(
-                doc,
-                tuple(issue.path),
-                issue.message,
-                severity=issue.severity,
-                hint=issue.hint,
-                obj=label,
-                code=issue.code,
-            )
+        problem = problem_at(
+            doc,
+            tuple(issue.path),
+            brief(issue.message, 1000) or "",
+            severity=issue.severity,
+            hint=brief(issue.hint, 5000),
+            obj=label,
+            code=issue.code,
         )
+        if problem.field is not None and len(problem.field) > 200:
+            # Hostile keys (a 1 MB label name) must not make a 1 MB message line.
+            short = tuple(
+                part if not isinstance(part, str) or len(part) <= 40 else part[:37] + "..."
+                for part in issue.path
+            )
+            problem = dataclasses.replace(problem, field=brief(format_path(short), 200))
+        cluster.problems.append(problem)
         if issue.severity == "error" and issue.code not in NOT_AFFECTING_CONNECTIVITY:
             bad = True
     return bad

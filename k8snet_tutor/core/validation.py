@@ -467,7 +467,9 @@ class _Checker:
                     hint = f"did you mean `{guess}`?"
                 else:
                     hint = f"{where} accepts: {', '.join(f'`{k}`' for k in known)}"
-            self.error(path + (name,), f"unknown field `{name}` in {where}", hint, "unknown-field")
+            self.error(
+                path + (name,), f"unknown field `{_brief(name)}` in {where}", hint, "unknown-field"
+            )
 
     def port_number(self, value: Any, path: FieldPath, what: str) -> int | None:
         number = self.integer(value, path, what)
@@ -567,8 +569,8 @@ class _Checker:
         if value is None:
             self.warning(
                 path,
-                f"label `{key}` has no value, so Kubernetes reads it as the empty string",
-                f'write `{key}: ""` if an empty value is what you mean',
+                f"label `{_brief(key)}` has no value, so Kubernetes reads it as the empty string",
+                f'write `{_brief(key)}: ""` if an empty value is what you mean',
                 "empty-label-value",
             )
             return ""
@@ -576,9 +578,9 @@ class _Checker:
             text = _scalar_text(value)
             self.error(
                 path,
-                f"the value of label `{key}` must be text, but {text} is "
+                f"the value of label `{_brief(key)}` must be text, but {text} is "
                 f"{describe_type(value)}: {_not_text_reason(value)}",
-                f'quote it: `{key}: "{text}"`',
+                f'quote it: `{_brief(key)}: "{text}"`',
                 "label-not-string",
             )
             return None
@@ -629,7 +631,7 @@ class _Checker:
                     key_path,
                     f"annotation values must be text, but {text} is {describe_type(val)}: "
                     f"{_not_text_reason(val)}",
-                    f'quote it: `{key}: "{text}"`',
+                    f'quote it: `{_brief(key)}: "{text}"`',
                     "annotation-not-string",
                 )
             else:
@@ -726,10 +728,13 @@ class _Checker:
             else:
                 hint = (
                     f"a label selector lists labels under `matchLabels`: "
-                    f"`{what}: {{matchLabels: {{{name}: ...}}}}`"
+                    f"`{what}: {{matchLabels: {{{_brief(name)}: ...}}}}`"
                 )
             self.error(
-                path + (name,), f"unknown field `{name}` in a label selector", hint, "unknown-field"
+                path + (name,),
+                f"unknown field `{_brief(name)}` in a label selector",
+                hint,
+                "unknown-field",
             )
         self.label_map(
             sel.get("matchLabels"),

@@ -91,10 +91,6 @@ class TutorApp(App[None]):
     def on_open_lesson(self, message: OpenLesson) -> None:
         self.open_lesson(message.lesson_id)
 
-    def _pop_to_home(self) -> None:
-        while len(self.screen_stack) > 2:
-            self.pop_screen()
-
     def action_home(self) -> None:
         self._pop_to_home()
 
@@ -114,6 +110,22 @@ class TutorApp(App[None]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    def flush(self) -> None:
+        """Save what every open lesson holds (its last keystrokes may still be debouncing)."""
+        for screen in self.screen_stack:
+            flush = getattr(screen, "flush", None)
+            if callable(flush):
+                flush()
+
+    async def action_quit(self) -> None:
+        self.flush()
+        await super().action_quit()
+
+    def _pop_to_home(self) -> None:
+        self.flush()
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
 
     def action_toggle_dark(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"

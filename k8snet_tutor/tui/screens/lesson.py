@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Markdown, Static
 
-from k8snet_tutor.learning.checks import LEARNER_SOURCE, check
+from k8snet_tutor.learning.checks import LEARNER_SOURCE, CheckReport, check
 from k8snet_tutor.learning.lesson import Lesson
 from k8snet_tutor.tui import help_data
 from k8snet_tutor.tui.grid import lesson_model
@@ -58,6 +58,8 @@ class LessonScreen(WorkbenchScreen):
         self.passed_announced = False
         self.opened_at = time.monotonic()
         self._success_rendered = False
+        self._flushed = False
+        self._last_good_report: CheckReport | None = None
 
     # -- layout -----------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -93,7 +95,7 @@ class LessonScreen(WorkbenchScreen):
         return text
 
     def _lesson_markdown(self) -> str:
-        parts = [f"# {self.lesson.title}\n", self.lesson.introduction.strip()]
+        parts = [self.lesson.introduction.strip()]
         used = min(self.session.state(self.lesson.id).hints_used, len(self.lesson.hints))
         if used:
             parts.append("\n## Hints\n")
@@ -188,10 +190,23 @@ class LessonScreen(WorkbenchScreen):
         if report is None:
             self.set_text("#checks", text)
             return
-        results = report.results
+        results = list(report.results)
+        stale_from = None
+        if evaluation.errors and self._last_good_report is not None:
+            # While the YAML is broken, the goal checks are those of the last valid YAML
+            # (like the matrix): only the validity check is live.
+            results = [r for r in results if r.type == "valid"]
+            stale_from = len(results)
+            results += [r for r in self._last_good_report.results if r.type != "valid"]
+        elif not evaluation.errors:
+            self._last_good_report = report
         ok = sum(1 for r in results if r.passed)
         text.append(f"Checks {ok}/{len(results)}\n", style="bold")
-        for r in results:
+        for i, r in enumerate(results):
+            if i == stale_from:
+                text.append(
+                    "   (the checks below are from your last valid YAML)\n", style="dim italic"
+                )
             if r.passed:
                 text.append(" ✓ ", style="bold green")
                 text.append(r.description + "\n")
@@ -287,7 +302,6 @@ class LessonScreen(WorkbenchScreen):
         self.show_view_of("lesson")
         pane = self.query_one("#lesson-pane", VerticalScroll)
         self.call_after_refresh(pane.scroll_end, animate=False)
-        self.notify(hints[used], title=f"Hint {used + 1}/{len(hints)}", timeout=8)
         self.post_message(HintRevealed(self.lesson.id, used, hints[used]))
 
     def action_background(self) -> None:
@@ -389,10 +403,17 @@ class LessonScreen(WorkbenchScreen):
         self._save()
         self.app.action_home()  # type: ignore[attr-defined]
 
-    def on_unmount(self) -> None:
+    def flush(self) -> None:
+        """Save the YAML and the time spent now (leaving the lesson, quitting the app)."""
+        if self._flushed:
+            return
+        self._flushed = True
         try:
             self._remember_yaml(self.editor.text)
             self.session.add_time(self.lesson.id, time.monotonic() - self.opened_at)
             self.session.save()
-        except Exception:
-            pass
+        except Exception as exc:  # never lose the exit over a save problem
+            self.log.error(f"could not save progress: {exc}")
+
+    def on_unmount(self) -> None:
+        self.flush()

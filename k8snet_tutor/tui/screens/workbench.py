@@ -48,6 +48,7 @@ class WorkbenchScreen(Screen[None]):
         self.generation = 0
         self.evaluated_generation = -1
         self._in_flight_generation = -1
+        self._cursor_placed = False
         self.model: MatrixModel | None = None  # the last good matrix
         self.previous_model: MatrixModel | None = None
         self.last: Evaluation | None = None
@@ -233,7 +234,9 @@ class WorkbenchScreen(Screen[None]):
             self.stale = False
             ports = evaluation.model.ports
             if self.port not in ports:
-                self.port = ports[0]
+                # Start on the first port with cells that differ from the goal, if any.
+                wrong = [p for p in evaluation.model.goal.ports if evaluation.model.grid(p).wrong]
+                self.port = wrong[0] if wrong else ports[0]
             self.changed_cells = self._changed_for(self.port)
         else:
             self.stale = self.model is not None
@@ -295,7 +298,30 @@ class WorkbenchScreen(Screen[None]):
             matrix.set_model(None, "")
             return
         matrix.set_model(self.model, self.port, changed=self.changed_cells, stale=self.stale)
+        if not self._cursor_placed:
+            self._cursor_placed = True
+            self._place_cursor()
         self.update_matrix_summary()
+
+    def _place_cursor(self) -> None:
+        """First time: put the cursor on the first cell that differs from the goal (else on
+        the first cell that is not a pod to itself), so the explanation starts useful."""
+        assert self.model is not None
+        grid = self.model.grid(self.port)
+        if grid.wrong:
+            r, c = min(grid.wrong)
+        else:
+            r, c = next(
+                (
+                    (r, c)
+                    for r, row in enumerate(grid.cells)
+                    for c, code in enumerate(row)
+                    if self.model.rows[r].id != self.model.cols[c].id
+                ),
+                (0, 0),
+            )
+        if self.model.rows and self.model.cols:
+            self.matrix.move_to(self.model.rows[r].id, self.model.cols[c].id)
 
     def update_matrix_summary(self) -> None:
         text = Text()

@@ -74,17 +74,17 @@ class MatrixGrid(ScrollView, can_focus=True):
         background: $surface;
         & > .matrix--header { color: $text-primary; text-style: bold; }
         & > .matrix--group { color: $text-secondary; text-style: bold; }
-        & > .matrix--label { color: $text; }
+        & > .matrix--label { color: $foreground; }
         & > .matrix--allowed { color: $text-success; }
         & > .matrix--denied { color: $text-error; }
         & > .matrix--partial { color: $text-warning; }
-        & > .matrix--self { color: $text-muted; }
-        & > .matrix--na { color: $text-disabled; }
+        & > .matrix--self { color: $foreground 50%; }
+        & > .matrix--na { color: $foreground 30%; }
         & > .matrix--wrong { background: $warning 35%; text-style: bold; }
         & > .matrix--changed { text-style: bold underline; }
         & > .matrix--cursor { background: $accent; color: $text; text-style: bold; }
         & > .matrix--cursor-header { background: $accent 40%; }
-        & > .matrix--stale { color: $text-disabled; }
+        & > .matrix--stale { color: $foreground 40%; }
     }
     MatrixGrid:focus > .matrix--cursor { background: $accent; }
     """

@@ -118,6 +118,9 @@ class _LazyHighlights(dict[int, list[tuple[int, int | None, str]]]):
         super().__init__()
         self.editor = editor
 
+    def __bool__(self) -> bool:
+        return True  # TextArea skips highlighting when the mapping is empty: it never is
+
     def __missing__(self, index: int) -> list[tuple[int, int | None, str]]:
         document = self.editor.document
         spans: list[tuple[int, int | None, str]] = []
