@@ -472,21 +472,11 @@ def test_missing_and_unreadable_paths(tmp_path: Path, capsys: pytest.CaptureFixt
     assert code == 2 and "contains no manifests" in err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ports.PortProbe.parse accepts any non-numeric text as a port *name*, so `--port=-1` "
-    "(which can only be a mistyped number: port names must contain a letter) is not refused",
-)
 def test_negative_port_is_refused(pods_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = _run(["matrix", str(pods_file), "--port=-1"], capsys)
     assert code == 2 and "hint: " in err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="--external with a value that is not an address: IPSet.from_address raises "
-    "ValueError in Evaluator(), which reaches the user as a traceback",
-)
 def test_bad_external_is_refused(pods_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = _run(["matrix", str(pods_file), "--external", "10.0.0.0/33"], capsys)
     assert code == 2 and "10.0.0.0/33" in err

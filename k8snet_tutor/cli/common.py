@@ -11,6 +11,7 @@ from typing import TextIO
 
 from k8snet_tutor.core.cluster import Cluster, load_cluster
 from k8snet_tutor.core.evaluate import Evaluator
+from k8snet_tutor.core.ipsets import IPSet
 from k8snet_tutor.core.problems import Problem
 
 EXIT_OK = 0
@@ -64,6 +65,21 @@ def print_problems(problems: Sequence[Problem], stream: TextIO | None = None) ->
 
 def load(args: argparse.Namespace) -> tuple[Cluster, Evaluator, int]:
     """Load the cluster, print its problems, and return it with an evaluator and an exit code."""
+    for ext in args.external:
+        try:
+            IPSet.from_address(ext)
+        except ValueError:
+            print_problems(
+                [
+                    Problem(
+                        "error",
+                        f"--external {ext!r} is not an IP address or CIDR",
+                        hint="write it like 203.0.113.7 or 198.51.100.0/24",
+                        code="bad-external",
+                    )
+                ]
+            )
+            raise SystemExit(EXIT_INPUT) from None
     cluster = load_cluster(args.paths)
     # The loaded objects live until the command ends: keep the cyclic GC from rescanning them.
     gc.freeze()

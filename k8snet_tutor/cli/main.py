@@ -86,6 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(args_list[1:])
     try:
         return int(module.run(args))
+    except SystemExit as exc:  # a command giving up early with an exit code
+        return exc.code if isinstance(exc.code, int) else 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -30,6 +30,7 @@ import gc
 import json
 import os
 import re
+import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -175,6 +176,10 @@ _DECIMAL = re.compile(r"(?:0|[1-9][0-9]{0,17})\Z")
 
 
 def _construct_int(value: str) -> Any:
+    if len(value) > 1000:
+        # No Kubernetes field holds such a number, and Python refuses to convert very long
+        # digit strings; keep the text so validation can point at it.
+        return value
     if _DECIMAL.match(value):
         return int(value)
     return _constructor.construct_yaml_int(ScalarNode(_INT, value))
@@ -865,7 +870,24 @@ def _decode(raw: bytes, source: str) -> tuple[str | None, Problem | None]:
 
 def _read_file(path: str, source: str) -> tuple[list[Document], list[Problem]]:
     try:
-        if os.stat(path).st_size > MAX_FILE_BYTES:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            what = (
+                "a folder reached through a link (links to folders are not followed)"
+                if stat.S_ISDIR(info.st_mode)
+                else "not a regular file (a pipe, socket or device)"
+            )
+            return [], [
+                Problem(
+                    "error",
+                    f"cannot read the file: it is {what}",
+                    source,
+                    hint="give the folder itself as the path, or save the manifests to a "
+                    "regular file (or pipe them in with `-` as the path)",
+                    code="file-not-regular",
+                )
+            ]
+        if info.st_size > MAX_FILE_BYTES:
             return [], [_too_large(source)]
         with open(path, "rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)

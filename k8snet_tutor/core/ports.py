@@ -224,6 +224,13 @@ class PortProbe:
             return cls(port, proto)
         if not port_s:
             raise ValueError(f"no port in {raw!r}; write it like 80/TCP")
+        if not re.fullmatch(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?", port_s) or not re.search(
+            r"[a-z]", port_s
+        ):
+            raise ValueError(
+                f"{port_s!r} is neither a port number (1-65535) nor a port name "
+                "(lower-case letters, digits and '-', with at least one letter)"
+            )
         return cls(port_s, proto)
 
     def __str__(self) -> str:
