@@ -7,7 +7,6 @@ The corpus lives beside the project (`../shared/conformance/` by default, or the
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest

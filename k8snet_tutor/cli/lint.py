@@ -9,7 +9,13 @@ from __future__ import annotations
 import argparse
 import json
 
-from k8snet_tutor.cli.common import EXIT_CHECK_FAILED, EXIT_OK, add_input_arguments, load, print_problems
+from k8snet_tutor.cli.common import (
+    EXIT_CHECK_FAILED,
+    EXIT_OK,
+    add_input_arguments,
+    load,
+    print_problems,
+)
 from k8snet_tutor.core.lint import lint
 
 

@@ -13,8 +13,8 @@ from typing import Literal
 
 from k8snet_tutor.core.cluster import Pod
 from k8snet_tutor.core.evaluate import Evaluator, External
-from k8snet_tutor.core.problems import Problem
 from k8snet_tutor.core.ports import ALL, ConnectionSet, PortProbe
+from k8snet_tutor.core.problems import Problem
 
 Granularity = Literal["pod", "workload"]
 

@@ -244,9 +244,9 @@ class WorkbenchScreen(Screen[None]):
         self.refresh_matrix()
         self.evaluated(evaluation)
         self.update_status()
-        wrong = self.model.wrong_count() if self.model is not None else 0
+        wrong_cells = self.model.wrong_count() if self.model is not None else 0
         self.post_message(
-            MatrixUpdated(evaluation.generation, wrong, len(self.changed_cells), self.stale)
+            MatrixUpdated(evaluation.generation, wrong_cells, len(self.changed_cells), self.stale)
         )
 
     def _changed_for(self, port: str) -> set[tuple[int, int]]:
