@@ -257,6 +257,12 @@ def _lint(args: argparse.Namespace) -> int:
     # Default: the --lessons packs if any were given, else the built-in lessons.
     paths: list[str] = list(args.paths) or _dirs(args) or [str(builtin_lessons_dir())]
     problems = lint_lessons(paths)
+    # A pack's quiz banks (DIR/quizzes/) are checked too.
+    from k8snet_tutor.learning.quiz import lint_banks
+
+    bank_dirs = [str(Path(p) / "quizzes") for p in paths if (Path(p) / "quizzes").is_dir()]
+    if bank_dirs:
+        problems += lint_banks(bank_dirs)[1]
     print_problems(problems, sys.stdout)
     errors = sum(1 for p in problems if p.severity == "error")
     warnings = sum(1 for p in problems if p.severity == "warning")

@@ -166,22 +166,6 @@ def to_connlist(matrix: Matrix, focus: str | None = None, focus_direction: str |
     return "".join(line + "\n" for line in lines)
 
 
-def all_nodes(matrix: Matrix) -> list[Node]:
-    return matrix.nodes
-
-
-def cell_text(conn: ConnectionSet, probe: PortProbe | None) -> str:
-    if probe is None:
-        return str(conn)
-    return "allowed" if probe_allowed(conn, probe) else "denied"
-
-
-def probe_allowed(conn: ConnectionSet, probe: PortProbe) -> bool:
-    if isinstance(probe.port, int):
-        return conn.allows(probe.port, probe.protocol)
-    return False
-
-
 def to_json(
     matrix: Matrix, probes: Sequence[PortProbe] = (), warnings: Sequence[Problem] = ()
 ) -> str:
@@ -199,7 +183,7 @@ def to_json(
                             "from": src.id,
                             "to": dst.id,
                             "port": str(probe),
-                            "allowed": _probe_on_pod(conn, probe, dst.pod),
+                            "allowed": probe_allowed(conn, probe, dst.pod),
                         }
                     )
             else:
@@ -209,7 +193,8 @@ def to_json(
     return json.dumps(out, indent=2)
 
 
-def _probe_on_pod(conn: ConnectionSet, probe: PortProbe, dst: Pod | None) -> bool:
+def probe_allowed(conn: ConnectionSet, probe: PortProbe, dst: Pod | None) -> bool:
+    """Is `probe` inside `conn`? A named probe port is looked up on the destination pod."""
     if isinstance(probe.port, str):
         if dst is None:
             return False
@@ -229,7 +214,7 @@ def table(matrix: Matrix, probe: PortProbe | None) -> tuple[list[str], list[list
             if probe is None:
                 row.append(str(conn))
             else:
-                row.append("allowed" if _probe_on_pod(conn, probe, dst.pod) else "denied")
+                row.append("allowed" if probe_allowed(conn, probe, dst.pod) else "denied")
         rows.append(row)
     return ids, rows
 
