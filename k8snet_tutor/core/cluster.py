@@ -16,17 +16,9 @@ from k8snet_tutor.core.ipsets import IPSet
 from k8snet_tutor.core.manifests import Document, load_paths, load_text
 from k8snet_tutor.core.problems import Problem, format_path
 from k8snet_tutor.core.selectors import LabelSelector
+from k8snet_tutor.core.validation import WORKLOAD_KINDS
 
 NAME_LABEL = "kubernetes.io/metadata.name"
-WORKLOAD_KINDS = (
-    "Deployment",
-    "ReplicaSet",
-    "StatefulSet",
-    "DaemonSet",
-    "Job",
-    "CronJob",
-    "ReplicationController",
-)
 IGNORED_QUIETLY = {"List"}
 
 

@@ -51,6 +51,7 @@ from k8snet_tutor.learning.lesson import (
     _Reader,
     _type_name,
     builtin_lessons_dir,
+    lesson_files,
     qualify,
     service_id,
     verdict,
@@ -751,15 +752,7 @@ def builtin_quizzes_dir() -> Path:
 
 def bank_files(folder: Path) -> list[Path]:
     """The bank files directly inside `folder` (hidden files and `_*` skipped), sorted."""
-    try:
-        entries = sorted(folder.iterdir())
-    except OSError:
-        return []
-    return [
-        e
-        for e in entries
-        if e.suffix.lower() in LESSON_SUFFIXES and not e.name.startswith((".", "_")) and e.is_file()
-    ]
+    return lesson_files(folder)
 
 
 @dataclass
