@@ -726,6 +726,17 @@ def _syntax_problem(exc: yaml.YAMLError, text: str, source: str) -> Problem:
         hint = _TAB_HINT
     else:
         message = f"invalid YAML: {problem_text or context or str(exc).splitlines()[0]}"
+    if "maximum nesting depth" in problem_text:
+        # libyaml 0.2.6 and later stop at 1000 levels before our own, lower, limit applies.
+        return Problem(
+            "error",
+            "the YAML is nested too deeply",
+            source,
+            line,
+            col,
+            hint="Kubernetes objects are never this deep; is the file generated wrongly?",
+            code="yaml-too-deep",
+        )
     prev_line = _line_of(text, line - 2) if line is not None else ""
     if (
         "{{" in bad_line
