@@ -178,8 +178,7 @@ def test_json_form_has_rules(shop: Evaluator) -> None:
     assert isinstance(rules, list) and rules[0]["peer_matched"] is False
 
 
-def test_cni_dependent_pod_ip_block() -> None:
-    text = """
+CNI_CLUSTER = """
 apiVersion: v1
 kind: Pod
 metadata: {name: a, labels: {app: a}}
@@ -198,7 +197,10 @@ spec:
   podSelector: {matchLabels: {app: b}}
   ingress: [{from: [{ipBlock: {cidr: 10.1.0.0/16}}]}]
 """
-    cluster = cluster_from_text(text)
+
+
+def test_cni_dependent_pod_ip_block() -> None:
+    cluster = cluster_from_text(CNI_CLUSTER)
     pods_mode = Evaluator(cluster, ipblocks="pods")
     a, b = _pod(pods_mode, "default/a"), _pod(pods_mode, "default/b")
     exp = explain(pods_mode, a, b, PortProbe(80))
@@ -207,3 +209,16 @@ spec:
     exp2 = explain(ext_mode, a, b, PortProbe(80))
     assert not exp2.allowed and exp2.cni_dependent
     assert "would be allowed" in exp2.text()
+
+
+def test_matrix_marks_cni_dependent_cells(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from k8snet_tutor.cli.main import main
+
+    path = tmp_path / "cni.yaml"
+    path.write_text(CNI_CLUSTER)
+    assert main(["matrix", str(path), "--format", "json", "--port", "80/TCP"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    flagged = [(c["from"], c["to"]) for c in data["connections"] if c.get("cni_dependent")]
+    assert flagged == [("default/a", "default/b")]
+    assert main(["matrix", str(path), "--port", "80/TCP"]) == 0
+    assert "! depends on the network plugin" in capsys.readouterr().out

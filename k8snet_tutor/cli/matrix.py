@@ -97,26 +97,37 @@ def render_text(matrix: Matrix, probe: PortProbe | None, *, colour: bool) -> str
     green, red, dim, reset = ("\033[32m", "\033[31m", "\033[2m", "\033[0m") if colour else ("",) * 4
     title = f"Connectivity on {probe}" if probe else "Allowed connections"
     lines = [f"{title} (rows: from, columns: to)"]
+    other = matrix.other_mode()
+    alt_rows = table(other, probe)[1] if other is not None else rows
     if probe is not None:
         width = max(len(i) for i in ids)
         nums = [str(i + 1) for i in range(len(ids))]
-        cw = max(len(n) for n in nums)
+        dependent = any(r != a for r, a in zip(rows, alt_rows, strict=True))
+        cw = max(max(len(n) for n in nums), 2 if dependent else 1)
         header = " " * (width + cw + 4) + " ".join(n.rjust(cw) for n in nums)
         lines.append(header)
         for i, row in enumerate(rows):
             cells = []
-            for cell in row[1:]:
-                mark = f"{green}{'✓'.rjust(cw)}{reset}" if cell == "allowed" else f"{red}{'✗'.rjust(cw)}{reset}"
-                cells.append(mark)
+            for cell, alt in zip(row[1:], alt_rows[i][1:], strict=True):
+                glyph = ("✓" if cell == "allowed" else "✗") + ("!" if alt != cell else "")
+                style = green if cell == "allowed" else red
+                cells.append(f"{style}{glyph.rjust(cw)}{reset}")
             lines.append(f"{nums[i].rjust(cw)}  {row[0].ljust(width)}  " + " ".join(cells))
-        lines.append(f"{dim}✓ allowed  ✗ denied{reset}")
+        legend = "✓ allowed  ✗ denied"
+        if dependent:
+            legend += "  ! depends on the network plugin (an ipBlock matching a pod IP)"
+        lines.append(f"{dim}{legend}{reset}")
         return "\n".join(lines) + "\n\n"
     width = max(len(i) for i in ids)
-    for row in rows:
+    for i, row in enumerate(rows):
         src = row[0]
-        for dst, cell in zip(ids, row[1:], strict=True):
+        for j, (dst, cell) in enumerate(zip(ids, row[1:], strict=True)):
             if src == dst:
                 continue
             style = green if cell == "All Connections" else red if cell == "No Connections" else ""
-            lines.append(f"{src.ljust(width)}  =>  {dst.ljust(width)}  {style}{cell}{reset}")
+            note = ""
+            alt = alt_rows[i][j + 1]
+            if alt != cell:
+                note = f"  {dim}(CNI-dependent: {alt} if ipBlocks are read the other way){reset}"
+            lines.append(f"{src.ljust(width)}  =>  {dst.ljust(width)}  {style}{cell}{reset}{note}")
     return "\n".join(lines) + "\n\n"

@@ -95,10 +95,11 @@ class Evaluator:
     ) -> None:
         self.cluster = cluster
         self.mode: IPBlockMode = ipblocks
+        self.extra_externals: tuple[str, ...] = tuple(externals)
         self.pods: list[Pod] = list(cluster.pods)
         self.policies: list[NetworkPolicy] = list(cluster.policies)
         self._pod_index = {p.id: i for i, p in enumerate(self.pods)}
-        self._build_blocks(externals)
+        self._build_blocks(self.extra_externals)
         self._build_classes()
         self._build_index()
         self._select_policies()
@@ -149,6 +150,19 @@ class Evaluator:
         except ValueError:
             return frozenset()
         return frozenset(i for i, b in enumerate(self.blocks) if b.contains_value(value))
+
+    def pod_ips_in_blocks(self) -> bool:
+        """Does some pod's IP lie inside some ipBlock (so the ipBlock reading matters)?"""
+        for pod in self.pods:
+            if not pod.ip:
+                continue
+            try:
+                value = address_value(pod.ip)
+            except ValueError:
+                continue
+            if any(b.contains_value(value) for b in self.blocks):
+                return True
+        return False
 
     def _build_classes(self) -> None:
         keys: set[str] = set()

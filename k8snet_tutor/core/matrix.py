@@ -63,6 +63,16 @@ class Matrix:
         ]
         return m
 
+    def other_mode(self) -> Matrix | None:
+        """The same matrix with the other ipBlock reading, when the choice can matter (some pod
+        IP lies inside some ipBlock); None otherwise. Cells that differ are CNI-dependent."""
+        ev = self.evaluator
+        if not ev.pod_ips_in_blocks():
+            return None
+        other_mode = "external" if ev.mode == "pods" else "pods"
+        other = Evaluator(ev.cluster, ipblocks=other_mode, externals=ev.extra_externals)
+        return Matrix.build(other, self.granularity)
+
     def connections(self, src: Node, dst: Node) -> ConnectionSet:
         """Allowed connections from one node to another.
 
@@ -173,21 +183,28 @@ def to_json(
     nodes = matrix.nodes
     out: dict[str, object] = {"nodes": [n.id for n in nodes]}
     connections: list[dict[str, object]] = []
+    other = matrix.other_mode()
     for src in nodes:
         for dst in nodes:
             conn = matrix.connections(src, dst)
+            alt = other.connections(src, dst) if other is not None else conn
             if probes:
                 for probe in probes:
-                    connections.append(
-                        {
-                            "from": src.id,
-                            "to": dst.id,
-                            "port": str(probe),
-                            "allowed": probe_allowed(conn, probe, dst.pod),
-                        }
-                    )
+                    allowed = probe_allowed(conn, probe, dst.pod)
+                    entry: dict[str, object] = {
+                        "from": src.id,
+                        "to": dst.id,
+                        "port": str(probe),
+                        "allowed": allowed,
+                    }
+                    if allowed != probe_allowed(alt, probe, dst.pod):
+                        entry["cni_dependent"] = True
+                    connections.append(entry)
             else:
-                connections.append({"from": src.id, "to": dst.id, "conns": str(conn)})
+                entry = {"from": src.id, "to": dst.id, "conns": str(conn)}
+                if alt != conn:
+                    entry["cni_dependent"] = True
+                connections.append(entry)
     out["connections"] = connections
     out["warnings"] = [w.to_dict() for w in warnings]
     return json.dumps(out, indent=2)
