@@ -69,8 +69,11 @@ class Matrix:
         ev = self.evaluator
         if not ev.pod_ips_in_blocks():
             return None
-        other_mode = "external" if ev.mode == "pods" else "pods"
-        other = Evaluator(ev.cluster, ipblocks=other_mode, externals=ev.extra_externals)
+        other = Evaluator(
+            ev.cluster,
+            ipblocks="external" if ev.mode == "pods" else "pods",
+            externals=ev.extra_externals,
+        )
         return Matrix.build(other, self.granularity)
 
     def connections(self, src: Node, dst: Node) -> ConnectionSet:

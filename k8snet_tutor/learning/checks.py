@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from k8snet_tutor.core.cluster import (
-    WORKLOAD_KINDS,
     Cluster,
     NetworkPolicy,
     Pod,
@@ -29,6 +28,7 @@ from k8snet_tutor.core.manifests import Document, load_text
 from k8snet_tutor.core.ports import PortProbe
 from k8snet_tutor.core.problems import FieldPath, Problem, format_path
 from k8snet_tutor.core.services import endpoints, find_port, reach_service, target_port
+from k8snet_tutor.core.validation import WORKLOAD_KINDS
 from k8snet_tutor.learning.lesson import (
     Check,
     EndpointsCheck,
