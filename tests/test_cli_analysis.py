@@ -246,3 +246,20 @@ def test_help_lists_commands(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     for command in ("matrix", "explain", "reach", "diff", "lint", "lessons", "quiz", "serve"):
         assert command in out
+
+
+def test_host_network_cells_are_marked_undefined(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "hn.yaml"
+    path.write_text(
+        SHOP.replace(
+            "spec: {containers: [{name: c, image: api,",
+            "spec: {hostNetwork: true, containers: [{name: c, image: api,",
+        )
+    )
+    code, out, _ = run(["matrix", str(path), "--port", "80", "--format", "json"], capsys)
+    marked = {(c["from"], c["to"]) for c in json.loads(out)["connections"] if "undefined" in c}
+    assert ("shop/api", "shop/db") in marked and ("shop/web", "shop/db") not in marked
+    code, out, _ = run(["matrix", str(path), "--port", "80"], capsys)
+    assert "? involves a hostNetwork pod" in out

@@ -20,7 +20,15 @@ from k8snet_tutor.cli.common import (
     use_colour,
 )
 from k8snet_tutor.core.lint import lint
-from k8snet_tutor.core.matrix import Matrix, table, to_connlist, to_csv, to_json, to_markdown
+from k8snet_tutor.core.matrix import (
+    Matrix,
+    host_network,
+    table,
+    to_connlist,
+    to_csv,
+    to_json,
+    to_markdown,
+)
 from k8snet_tutor.core.ports import PortProbe
 
 
@@ -103,19 +111,26 @@ def render_text(matrix: Matrix, probe: PortProbe | None, *, colour: bool) -> str
         width = max(len(i) for i in ids)
         nums = [str(i + 1) for i in range(len(ids))]
         dependent = any(r != a for r, a in zip(rows, alt_rows, strict=True))
-        cw = max(max(len(n) for n in nums), 2 if dependent else 1)
+        undefined = any(n.pod is not None and n.pod.host_network for n in matrix.nodes)
+        cw = max(max(len(n) for n in nums), 2 if dependent or undefined else 1)
         header = " " * (width + cw + 4) + " ".join(n.rjust(cw) for n in nums)
         lines.append(header)
         for i, row in enumerate(rows):
             cells = []
-            for cell, alt in zip(row[1:], alt_rows[i][1:], strict=True):
-                glyph = ("✓" if cell == "allowed" else "✗") + ("!" if alt != cell else "")
+            for j, (cell, alt) in enumerate(zip(row[1:], alt_rows[i][1:], strict=True)):
+                glyph = "✓" if cell == "allowed" else "✗"
+                if alt != cell:
+                    glyph += "!"
+                elif host_network(matrix.nodes[i], matrix.nodes[j]):
+                    glyph += "?"
                 style = green if cell == "allowed" else red
                 cells.append(f"{style}{glyph.rjust(cw)}{reset}")
             lines.append(f"{nums[i].rjust(cw)}  {row[0].ljust(width)}  " + " ".join(cells))
         legend = "✓ allowed  ✗ denied"
         if dependent:
             legend += "  ! depends on the network plugin (an ipBlock matching a pod IP)"
+        if undefined:
+            legend += "  ? involves a hostNetwork pod (undefined in the spec)"
         lines.append(f"{dim}{legend}{reset}")
         return "\n".join(lines) + "\n\n"
     width = max(len(i) for i in ids)

@@ -202,15 +202,30 @@ def to_json(
                     }
                     if allowed != probe_allowed(alt, probe, dst.pod):
                         entry["cni_dependent"] = True
+                    if host_network(src, dst):
+                        entry["undefined"] = HOST_NETWORK_NOTE
                     connections.append(entry)
             else:
                 entry = {"from": src.id, "to": dst.id, "conns": str(conn)}
                 if alt != conn:
                     entry["cni_dependent"] = True
+                if host_network(src, dst):
+                    entry["undefined"] = HOST_NETWORK_NOTE
                 connections.append(entry)
     out["connections"] = connections
     out["warnings"] = [w.to_dict() for w in warnings]
     return json.dumps(out, indent=2)
+
+
+HOST_NETWORK_NOTE = (
+    "a hostNetwork pod is involved: the spec leaves policy for such pods undefined; "
+    "this cell treats it as a normal pod"
+)
+
+
+def host_network(src: Node, dst: Node) -> bool:
+    """Is either end a hostNetwork pod (whose policy behaviour the spec leaves undefined)?"""
+    return any(n.pod is not None and n.pod.host_network for n in (src, dst))
 
 
 def probe_allowed(conn: ConnectionSet, probe: PortProbe, dst: Pod | None) -> bool:
