@@ -320,7 +320,7 @@ ROWS: list[Row] = [
         "not supported",
         "protocols are upper-case: UDP",
     ),
-    E(
+    W(
         "port-name-duplicate",
         pod(
             """
@@ -331,6 +331,12 @@ ROWS: list[Row] = [
         ),
         ("spec", "containers", 1, "ports", 0, "name"),
         'two ports in this pod are named "http"',
+    ),
+    E(
+        "port-name-duplicate-one-container",
+        pod("containers: [{name: a, ports: [{containerPort: 80, name: http}, {containerPort: 81, name: http}]}]"),
+        ("spec", "containers", 0, "ports", 1, "name"),
+        'two ports in this container are named "http"',
     ),
     W(
         "duplicate-container-port",

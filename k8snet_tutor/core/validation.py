@@ -956,10 +956,20 @@ class _Checker:
                         "bad-port-name",
                     )
                 elif text in port_names:
-                    self.error(
+                    other = port_names[text]
+                    same_container = other[:-3] == path[:-2]
+                    # The API server refuses a repeated name inside one container; across
+                    # containers it accepts it, though the API documents names as unique per pod.
+                    report = self.error if same_container else self.warning
+                    report(
                         path + ("name",),
-                        f"two ports in this pod are named {_show(text)} "
-                        f"(the other is at {format_path(port_names[text])})",
+                        f"two ports in this {'container' if same_container else 'pod'} are "
+                        f"named {_show(text)} (the other is at {format_path(other)})"
+                        + (
+                            ""
+                            if same_container
+                            else "; Services and policies that use the name find the first one"
+                        ),
                         "port names must be unique within a pod, so a name points at one port",
                         "duplicate-port-name",
                     )
