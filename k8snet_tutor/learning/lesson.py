@@ -1095,43 +1095,47 @@ def parse_lesson(
     return lesson, problems + r.problems
 
 
-def load_lesson(path: str | os.PathLike[str]) -> tuple[Lesson | None, list[Problem]]:
-    """Read one lesson file. Never raises for bad input: problems carry file:line:column."""
-    p = Path(path)
+def read_text_file(
+    path: str | os.PathLike[str], what: str, max_bytes: int, code: str
+) -> tuple[str | None, Problem | None]:
+    """Read a UTF-8 content file (a lesson, a quiz bank) with a size limit: the text, or a
+    problem naming `what` it is. Codes are `<code>-too-large`, `-unreadable`, `-encoding`."""
     source = str(path)
+    p = Path(path)
     try:
-        if p.stat().st_size > MAX_LESSON_BYTES:
-            return None, [
-                Problem(
-                    "error",
-                    f"the lesson file is larger than {MAX_LESSON_BYTES // 1024 // 1024} MiB",
-                    file=source,
-                    code="lesson-too-large",
-                )
-            ]
+        if p.stat().st_size > max_bytes:
+            return None, Problem(
+                "error",
+                f"the {what} file is larger than {max_bytes // 1024 // 1024} MiB",
+                file=source,
+                code=f"{code}-too-large",
+            )
         raw = p.read_bytes()
     except OSError as exc:
-        return None, [
-            Problem(
-                "error",
-                f"cannot read the lesson file: {exc.strerror or exc}",
-                file=source,
-                code="lesson-unreadable",
-            )
-        ]
+        return None, Problem(
+            "error",
+            f"cannot read the {what} file: {exc.strerror or exc}",
+            file=source,
+            code=f"{code}-unreadable",
+        )
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
-        return None, [
-            Problem(
-                "error",
-                f"the lesson file is not UTF-8 text (byte {exc.start})",
-                file=source,
-                hint="save it as UTF-8",
-                code="lesson-encoding",
-            )
-        ]
-    return parse_lesson(text, source, p)
+        return None, Problem(
+            "error",
+            f"the {what} file is not UTF-8 text (byte {exc.start})",
+            file=source,
+            hint="save it as UTF-8",
+            code=f"{code}-encoding",
+        )
+
+
+def load_lesson(path: str | os.PathLike[str]) -> tuple[Lesson | None, list[Problem]]:
+    """Read one lesson file. Never raises for bad input: problems carry file:line:column."""
+    text, problem = read_text_file(path, "lesson", MAX_LESSON_BYTES, "lesson")
+    if text is None:
+        return None, [problem] if problem else []
+    return parse_lesson(text, str(path), Path(path))
 
 
 # --------------------------------------------------------------------------------------------

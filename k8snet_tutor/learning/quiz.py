@@ -53,6 +53,7 @@ from k8snet_tutor.learning.lesson import (
     builtin_lessons_dir,
     lesson_files,
     qualify,
+    read_text_file,
     service_id,
     verdict,
 )
@@ -709,37 +710,10 @@ def parse_bank(
 
 def load_bank(path: str | os.PathLike[str]) -> tuple[Bank | None, list[Problem]]:
     """Read one bank file. Never raises for bad input."""
-    p = Path(path)
-    source = str(path)
-    try:
-        if p.stat().st_size > MAX_BANK_BYTES:
-            return None, [
-                Problem(
-                    "error", "the quiz bank file is too large", file=source, code="quiz-too-large"
-                )
-            ]
-        raw = p.read_bytes()
-    except OSError as exc:
-        return None, [
-            Problem(
-                "error",
-                f"cannot read the quiz bank: {exc.strerror or exc}",
-                file=source,
-                code="quiz-unreadable",
-            )
-        ]
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return None, [
-            Problem(
-                "error",
-                f"the quiz bank is not UTF-8 text (byte {exc.start})",
-                file=source,
-                code="quiz-encoding",
-            )
-        ]
-    return parse_bank(text, source, p)
+    text, problem = read_text_file(path, "quiz bank", MAX_BANK_BYTES, "quiz")
+    if text is None:
+        return None, [problem] if problem else []
+    return parse_bank(text, str(path), Path(path))
 
 
 # --------------------------------------------------------------------------------------------
