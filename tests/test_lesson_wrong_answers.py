@@ -10,9 +10,7 @@ loudly instead of silently testing something else. For each wrong answer we asse
 - for probe/table checks, the wrong cell itself and the decisive fact in its reason or
   explanation ("isolated for egress", "own namespace", "no endpoints", the policy's name...).
 
-`ALTERNATIVES` are different but valid answers that must pass. `GAPS` are wrong answers that
-the lessons currently accept (lesson bugs, reported to the lead); they are strict xfails, so
-fixing the lesson turns them into failures that ask for the case to move to `WRONG`.
+`ALTERNATIVES` are different but valid answers that must pass.
 """
 
 from __future__ import annotations
@@ -136,8 +134,11 @@ WRONG_PODS = [
         "pod-shared-network",
         "starter-sidecar-also-on-8080",
         base="starter",
-        fails=("unique",),
-        reasons=(("unique", "containers app and metrics both listen on 8080/TCP"),),
+        fails=("unique", "metrics-name"),
+        reasons=(
+            ("unique", "containers app and metrics both listen on 8080/TCP"),
+            ("metrics-name", "goes to 8080 (targetPort 'metrics'), the goal says 9090"),
+        ),
     ),
     Answer(
         "pod-shared-network",
@@ -166,6 +167,35 @@ WRONG_PODS = [
         ),
         fails=("unique",),
         reasons=(("unique", "containers app and metrics both listen on 8080/TCP"),),
+    ),
+    Answer(
+        "pod-shared-network",
+        "sidecar-port-reuses-the-name-http",
+        # Across containers the API server accepts a repeated name (the tutor warns); the
+        # Service's targetPort: metrics then finds nothing.
+        edits=((PODS_METRICS_PORT, PODS_METRICS_PORT.replace("name: metrics", "name: http")),),
+        fails=("metrics-name",),
+        reasons=(("metrics-name", "targetPort 'metrics' is not a container port name"),),
+        problems=('two ports in this pod are named "http"',),
+    ),
+    Answer(
+        "pod-shared-network",
+        "sidecar-declared-on-a-made-up-port",
+        edits=(("containerPort: 9090", "containerPort: 8081"),),
+        fails=("metrics-name",),
+        reasons=(("metrics-name", "goes to 8081 (targetPort 'metrics'), the goal says 9090"),),
+    ),
+    Answer(
+        "pod-shared-network",
+        "duplicate-hidden-by-a-protocol-change",
+        edits=(
+            (
+                PODS_METRICS_PORT,
+                lines("    - containerPort: 8080", "      name: metrics", "      protocol: UDP"),
+            ),
+        ),
+        fails=("metrics-name",),
+        reasons=(("metrics-name", "targetPort 'metrics' is not a container port name"),),
     ),
 ]
 
@@ -270,8 +300,11 @@ WRONG_SERVICES = [
         "services-find-pods",
         "starter-selector-typo",
         base="starter",
-        fails=("endpoints", "reach"),
-        reasons=(("endpoints", "lack tier=front-end from the Service's selector"),),
+        fails=("endpoints", "reach", "target"),
+        reasons=(
+            ("endpoints", "lack tier=front-end from the Service's selector"),
+            ("target", "has no endpoints, so port 80/TCP reaches no pod"),
+        ),
         cells=(
             cell(
                 "reach",
@@ -292,15 +325,22 @@ WRONG_SERVICES = [
         "services-find-pods",
         "selector-by-service-name",
         edits=((SVC_SELECTOR, "    app: web"),),
-        fails=("endpoints", "reach"),
+        fails=("endpoints", "reach", "target"),
         reasons=(("endpoints", "lack app=web"),),
         cells=(cell("reach", "default/client -> svc:default/web on 80/TCP", "no endpoints"),),
     ),
     Answer(
         "services-find-pods",
+        "targetport-set-to-the-service-port",
+        edits=(("targetPort: 8080", "targetPort: 80"),),
+        fails=("target",),
+        reasons=(("target", "port 80/TCP of Service default/web goes to 80, the goal says 8080"),),
+    ),
+    Answer(
+        "services-find-pods",
         "matchlabels-in-a-service-selector",
         edits=((SVC_SELECTOR, lines("    matchLabels:", "      app: shop-web")),),
-        fails=("valid-yaml", "endpoints", "reach"),
+        fails=("valid-yaml", "endpoints", "reach", "target"),
         reasons=(
             ("valid-yaml", "a Service selector is a plain list of labels"),
             ("endpoints", "there is no Service default/web"),
@@ -1013,6 +1053,25 @@ WRONG_POLICIES = [
             ),
         ),
     ),
+    Answer(
+        "namespace-by-name",
+        "unrelated-shared-namespace-label",
+        edits=(
+            (
+                "              kubernetes.io/metadata.name: payments",
+                "              pod-security.kubernetes.io/enforce: restricted",
+            ),
+        ),
+        fails=("db-table",),
+        cells=(
+            cell(
+                "db-table",
+                "audit/log-exporter -> billing/invoices-db on 5432/TCP",
+                "allowed",
+                "namespaces matching pod-security.kubernetes.io/enforce=restricted",
+            ),
+        ),
+    ),
     # egress-and-dns
     Answer(
         "egress-and-dns",
@@ -1091,6 +1150,20 @@ WRONG_POLICIES = [
                 "backend",
                 "shop/frontend -> shop/backend on 8080/TCP",
                 "TCP 80 does not include 8080",
+            ),
+        ),
+    ),
+    Answer(
+        "egress-and-dns",
+        "ingress-isolated-too",
+        edits=(("    - Egress", "    - Egress\n    - Ingress"),),
+        fails=("still-serves",),
+        cells=(
+            cell(
+                "still-serves",
+                "ingress-nginx/controller -> shop/frontend on 80/TCP",
+                "isolated for ingress by policy shop/frontend-egress",
+                "no ingress rule admits it",
             ),
         ),
     ),
@@ -1815,6 +1888,20 @@ WRONG_LEGACY = [
             ),
         ),
     ),
+    Answer(
+        "legacy-alpha-policy",
+        "egress-isolated-too",
+        edits=(("    - Ingress", "    - Ingress\n    - Egress"),),
+        fails=("same-matrix",),
+        cells=(
+            cell(
+                "same-matrix",
+                "tenant-a/backend-1 -> tenant-a/batch on 8080/TCP",
+                "isolated for egress by policy tenant-a/pol1",
+                "no egress rules",
+            ),
+        ),
+    ),
 ]
 
 WRONG = [
@@ -1991,73 +2078,6 @@ ALTERNATIVES = [
 
 
 # --------------------------------------------------------------------------------------------
-# Wrong answers the lessons accept today (lesson bugs, reported): strict xfails
-
-GAPS = [
-    Answer(
-        "pod-shared-network",
-        "sidecar-port-reuses-the-name-http",
-        edits=((PODS_METRICS_PORT, PODS_METRICS_PORT.replace("name: metrics", "name: http")),),
-        why="two ports named http in one pod (across containers the API server accepts it and "
-        "the tutor only warns); the lesson says port names must be unique within a pod, and a "
-        "Service with targetPort: http would find the app's port, never the sidecar's",
-    ),
-    Answer(
-        "pod-shared-network",
-        "sidecar-declared-on-a-made-up-port",
-        edits=(("containerPort: 9090", "containerPort: 8081"),),
-        why="the sidecar listens on 9090 (--listen=:9090) but declares 8081; 'unique' passes and "
-        "the 9090 probe is allowed because no policy isolates the pod, so nothing pins 9090",
-    ),
-    Answer(
-        "pod-shared-network",
-        "duplicate-hidden-by-a-protocol-change",
-        edits=(
-            (
-                PODS_METRICS_PORT,
-                lines("    - containerPort: 8080", "      name: metrics", "      protocol: UDP"),
-            ),
-        ),
-        why="8080/UDP is unique next to 8080/TCP, but the sidecar serves TCP on 9090",
-    ),
-    Answer(
-        "services-find-pods",
-        "targetport-set-to-the-service-port",
-        edits=(("targetPort: 8080", "targetPort: 80"),),
-        why="the pods listen on 8080; the goal has no service_port check and the probe does not "
-        "look at whether the target port is a declared container port",
-    ),
-    Answer(
-        "namespace-by-name",
-        "unrelated-shared-namespace-label",
-        edits=(
-            (
-                "              kubernetes.io/metadata.name: payments",
-                "              pod-security.kubernetes.io/enforce: restricted",
-            ),
-        ),
-        why="selects namespaces by their pod-security level, which payments happens to share "
-        "with billing only; any future 'restricted' namespace gets in. The table cannot tell, "
-        "because no other pod lives in a restricted namespace",
-    ),
-    Answer(
-        "egress-and-dns",
-        "ingress-isolated-too",
-        edits=(("    - Egress", "    - Egress\n    - Ingress"),),
-        why="frontend (nginx, port 80) then refuses every incoming connection; the goal only "
-        "probes frontend's outgoing traffic",
-    ),
-    Answer(
-        "legacy-alpha-policy",
-        "egress-isolated-too",
-        edits=(("    - Ingress", "    - Ingress\n    - Egress"),),
-        why="the backends lose every outgoing connection (DNS included), which the alpha policy "
-        "never restricted; 'same-matrix' has no probe from a backend to a non-backend",
-    ),
-]
-
-
-# --------------------------------------------------------------------------------------------
 # Tests
 
 
@@ -2097,21 +2117,6 @@ def test_alternative_correct_answer_passes(answer: Answer) -> None:
     assert text != getattr(lesson(answer.lesson), answer.base), "not an alternative"
     report = check(lesson(answer.lesson), text)
     assert report.passed, f"{answer.id} should pass:\n{results_summary(report)}"
-
-
-@pytest.mark.parametrize(
-    "answer",
-    [
-        pytest.param(
-            a, id=a.id, marks=pytest.mark.xfail(strict=True, reason=f"lesson gap: {a.why}")
-        )
-        for a in GAPS
-    ],
-)
-def test_known_lesson_gap_still_accepts_a_wrong_answer(answer: Answer) -> None:
-    """When a lesson is fixed this XPASSes (strict): move the case to WRONG with its checks."""
-    report = grade(answer)
-    assert not report.passed, f"{answer.id} is wrong ({answer.why}) but passes"
 
 
 def test_every_topic_has_enough_wrong_answers() -> None:
