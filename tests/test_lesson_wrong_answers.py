@@ -79,7 +79,7 @@ class Answer:
     reasons: tuple[tuple[str, str], ...] = ()  # (check id, text in that check's reasons)
     cells: tuple[Cell, ...] = ()
     problems: tuple[str, ...] = ()  # text in the learner's problems (warnings included)
-    why: str = ""  # for GAPS: why the answer is wrong
+    why: str = ""  # why the answer is wrong (documentation)
 
     @property
     def id(self) -> str:
@@ -2131,5 +2131,5 @@ def test_every_graded_lesson_has_a_wrong_answer_and_ids_are_unique() -> None:
     covered = {a.lesson for a in WRONG}
     graded = {les.id for les in lessons().values() if not les.exploration}
     assert graded <= covered, f"lessons without wrong answers: {sorted(graded - covered)}"
-    ids = [a.id for a in [*WRONG, *ALTERNATIVES, *GAPS]]
+    ids = [a.id for a in [*WRONG, *ALTERNATIVES]]
     assert len(ids) == len(set(ids)), [i for i, n in Counter(ids).items() if n > 1]
