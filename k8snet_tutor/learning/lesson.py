@@ -352,8 +352,69 @@ CHECK_TYPES: dict[str, type[Check]] = {
 # The lesson
 
 
+class ContentFile:
+    """Positions and problems in a content file (a lesson or a quiz bank): a mixin for the
+    dataclasses of both, which provide `id`, `source`, `document` and `text`."""
+
+    id: str
+    source: str
+    document: Document | None
+    text: str
+    object_word: ClassVar[str] = "lesson"
+    default_code: ClassVar[str] = ""
+
+    def position(self, path: FieldPath = ()) -> tuple[int | None, int | None]:
+        """1-based (line, column) of a field of the file (or of its nearest ancestor)."""
+        if self.document is None:
+            return None, None
+        pos = self.document.position(path)
+        return pos if pos else (None, None)
+
+    def block_at(
+        self, path: FieldPath, line: int | None, column: int | None
+    ) -> tuple[int | None, int | None]:
+        """Map (line, column) inside a `key: |` block at `path` to the file; the key's own
+        position when the block cannot be mapped."""
+        key_line, key_col = self.position(path)
+        if key_line is None or line is None or not self.text:
+            return key_line, key_col
+        lines = self.text.splitlines()
+        head = lines[key_line - 1] if key_line - 1 < len(lines) else ""
+        after = head.split(":", 1)[1].split("#", 1)[0].strip() if ":" in head else ""
+        if not after.startswith(("|", ">")):
+            return key_line, key_col
+        for raw in lines[key_line:]:
+            if raw.strip():
+                indent = len(raw) - len(raw.lstrip(" "))
+                return key_line + line, (indent + column) if column is not None else None
+        return key_line, key_col
+
+    def problem(
+        self,
+        path: FieldPath,
+        message: str,
+        *,
+        severity: Severity = "error",
+        hint: str | None = None,
+        code: str | None = None,
+        obj: str | None = None,
+    ) -> Problem:
+        line, column = self.position(path)
+        return Problem(
+            severity,
+            message,
+            file=self.source,
+            line=line,
+            column=column,
+            obj=obj or f"{self.object_word} {self.id}",
+            field=format_path(path) or None,
+            hint=hint,
+            code=self.default_code if code is None else code,
+        )
+
+
 @dataclass
-class Lesson:
+class Lesson(ContentFile):
     """One lesson file, parsed. Text fields are Markdown (prose) or YAML (clusters)."""
 
     id: str
@@ -384,51 +445,7 @@ class Lesson:
     ) -> tuple[int | None, int | None]:
         """Map (line, column) inside a `name: |` block (background, starter, solution) to the
         lesson file. Falls back to the field's own position when the block cannot be mapped."""
-        key_line, key_col = self.position((name,))
-        if key_line is None or line is None or not self.text:
-            return key_line, key_col
-        lines = self.text.splitlines()
-        head = lines[key_line - 1] if key_line - 1 < len(lines) else ""
-        after = head.split(":", 1)[1].split("#", 1)[0].strip() if ":" in head else ""
-        if not after.startswith(("|", ">")):
-            return key_line, key_col
-        indent = None
-        for raw in lines[key_line:]:
-            if raw.strip():
-                indent = len(raw) - len(raw.lstrip(" "))
-                break
-        if indent is None:
-            return key_line, key_col
-        return key_line + line, (indent + column) if column is not None else None
-
-    def position(self, path: FieldPath = ()) -> tuple[int | None, int | None]:
-        """1-based (line, column) of a field of the lesson file (or of its nearest ancestor)."""
-        if self.document is None:
-            return None, None
-        pos = self.document.position(path)
-        return pos if pos else (None, None)
-
-    def problem(
-        self,
-        path: FieldPath,
-        message: str,
-        *,
-        severity: Severity = "error",
-        hint: str | None = None,
-        code: str = "",
-    ) -> Problem:
-        line, column = self.position(path)
-        return Problem(
-            severity,
-            message,
-            file=self.source,
-            line=line,
-            column=column,
-            obj=f"lesson {self.id}",
-            field=format_path(path) or None,
-            hint=hint,
-            code=code,
-        )
+        return self.block_at((name,), line, column)
 
     def check_by_id(self, check_id: str) -> Check | None:
         for c in self.goal:

@@ -33,7 +33,7 @@ from k8snet_tutor.core.endpoints import Unresolved, resolve
 from k8snet_tutor.core.evaluate import IPBlockMode
 from k8snet_tutor.core.manifests import Document, load_text
 from k8snet_tutor.core.ports import PortProbe
-from k8snet_tutor.core.problems import FieldPath, Problem, Severity, format_path
+from k8snet_tutor.core.problems import FieldPath, Problem
 from k8snet_tutor.learning.checks import CheckReport, check, display
 from k8snet_tutor.learning.lesson import (
     DIFFICULTIES,
@@ -42,6 +42,7 @@ from k8snet_tutor.learning.lesson import (
     QUIZ_FOLDER,
     TOPICS,
     Check,
+    ContentFile,
     Lesson,
     LessonSet,
     TableCheck,
@@ -234,8 +235,11 @@ AnyQuestion = ChoiceQuestion | MatrixQuestion | BugQuestion | FixQuestion
 
 
 @dataclass
-class Bank:
+class Bank(ContentFile):
     """One quiz bank file, parsed."""
+
+    object_word: ClassVar[str] = "quiz"
+    default_code: ClassVar[str] = "quiz"
 
     id: str
     title: str
@@ -261,52 +265,11 @@ class Bank:
             out[key] = out.get(key, 0) + 1
         return out
 
-    def position(self, path: FieldPath = ()) -> tuple[int | None, int | None]:
-        if self.document is None:
-            return None, None
-        pos = self.document.position(path)
-        return pos if pos else (None, None)
-
-    def problem(
-        self,
-        path: FieldPath,
-        message: str,
-        *,
-        severity: Severity = "error",
-        hint: str | None = None,
-        code: str = "quiz",
-        obj: str | None = None,
-    ) -> Problem:
-        line, column = self.position(path)
-        return Problem(
-            severity,
-            message,
-            file=self.source,
-            line=line,
-            column=column,
-            obj=obj or f"quiz {self.id}",
-            field=format_path(path) or None,
-            hint=hint,
-            code=code,
-        )
-
     def block_position(
         self, path: FieldPath, line: int | None, column: int | None
     ) -> tuple[int | None, int | None]:
         """Map (line, column) inside a `key: |` block at `path` to the bank file."""
-        key_line, key_col = self.position(path)
-        if key_line is None or line is None or not self.text:
-            return key_line, key_col
-        lines = self.text.splitlines()
-        head = lines[key_line - 1] if key_line - 1 < len(lines) else ""
-        after = head.split(":", 1)[1].split("#", 1)[0].strip() if ":" in head else ""
-        if not after.startswith(("|", ">")):
-            return key_line, key_col
-        for raw in lines[key_line:]:
-            if raw.strip():
-                indent = len(raw) - len(raw.lstrip(" "))
-                return key_line + line, (indent + column) if column is not None else None
-        return key_line, key_col
+        return self.block_at(path, line, column)
 
 
 # --------------------------------------------------------------------------------------------
