@@ -42,6 +42,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         f"${ENV_LESSONS} works too",
     )
     parser.add_argument(
+        "--no-builtin",
+        action="store_true",
+        help="with --lessons: serve only the instructor's lessons, not the built-in ones",
+    )
+    parser.add_argument(
         "--sessions",
         metavar="DIR",
         help="folder for the per-browser data folders (progress, quiz results); default: a new "
@@ -104,6 +109,7 @@ def session_command(
     sessions: Path,
     *,
     lessons: list[str],
+    no_builtin: bool = False,
     quiz: str | None = None,
     count: int | None = None,
     seed: int | None = None,
@@ -127,6 +133,8 @@ def session_command(
             args += ["--seed", str(seed)]
     for d in lessons:
         args += ["--lessons", str(Path(d).expanduser().resolve())]
+    if no_builtin and lessons and quiz is None:
+        args.append("--no-builtin")
     return (
         f'{ENV_HOME}="$(mktemp -d {template})" '
         f"PYTHONPATH={shlex.quote(package_root)}${{PYTHONPATH:+:$PYTHONPATH}} "
@@ -156,7 +164,12 @@ def run(args: argparse.Namespace) -> int:
     if quiz and Path(quiz).expanduser().is_file():
         quiz = str(Path(quiz).expanduser().resolve())  # sessions may run elsewhere
     command = session_command(
-        sessions, lessons=args.lessons, quiz=quiz, count=args.count, seed=args.seed
+        sessions,
+        lessons=args.lessons,
+        no_builtin=args.no_builtin,
+        quiz=quiz,
+        count=args.count,
+        seed=args.seed,
     )
     if args.print_command:
         print(command)

@@ -21,6 +21,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="also load the lessons in DIR (an instructor's pack); repeatable",
     )
     parser.add_argument(
+        "--no-builtin",
+        action="store_true",
+        help="with --lessons: show only the instructor's lessons, not the built-in ones",
+    )
+    parser.add_argument(
         "--progress",
         metavar="FILE",
         default=None,
@@ -40,7 +45,9 @@ def run(args: argparse.Namespace) -> int:
     from k8snet_tutor.tui.app import TutorApp  # Textual is imported only here
     from k8snet_tutor.tui.session import Session
 
-    session = Session.open(args.lessons, args.progress)
+    session = Session.open(
+        args.lessons, args.progress, include_builtin=not (args.no_builtin and args.lessons)
+    )
     for problem in session.lessons.problems:
         print(problem.format(), file=sys.stderr)
     if not len(session.lessons):
