@@ -146,29 +146,16 @@ def connlist_lines(
         return matches(src) or matches(dst)
 
     lines = []
-    ev = matrix.evaluator
-    class_matrix = ev.class_matrix()
-    texts = [str(c) for c in ev.conns]  # one string per distinct connection set
-    none_id = ev.NONE_ID
-    classes = [ev.class_index(n.pod) if n.pod else -1 for n in matrix.nodes]
-    for i, src in enumerate(matrix.nodes):
-        row = class_matrix[classes[i]]
-        head = src.label + " => "
-        for j, dst in enumerate(matrix.nodes):
-            cid = row[classes[j]]
-            if i == j or cid == none_id or not keep(src, dst):
-                continue
-            lines.append(f"{head}{dst.label} : {texts[cid]}")
-    for ext in matrix.sources_ext:
-        for dst in matrix.nodes:
-            conn = matrix.connections(ext, dst)
-            if conn and keep(ext, dst):
-                lines.append(f"{ext.label} => {dst.label} : {conn}")
-    for src in matrix.nodes:
-        for ext in matrix.destinations_ext:
-            conn = matrix.connections(src, ext)
-            if conn and keep(src, ext):
-                lines.append(f"{src.label} => {ext.label} : {conn}")
+    # Pod-pair cells are shared, interned objects: print each distinct set once.
+    # (The cache holds each set too, so an id is never reused while it is in use.)
+    texts: dict[int, tuple[ConnectionSet, str]] = {}
+    for src, dst, conn in matrix.pairs():
+        if not keep(src, dst):
+            continue
+        cached = texts.get(id(conn))
+        if cached is None:
+            cached = texts[id(conn)] = (conn, str(conn))
+        lines.append(f"{src.label} => {dst.label} : {cached[1]}")
     # Code-point order of str is the byte order of their UTF-8 encoding.
     lines.sort()
     return lines
