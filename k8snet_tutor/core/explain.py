@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from k8snet_tutor.core.cluster import NetworkPolicy, Peer, Pod, PolicyPort, Rule
-from k8snet_tutor.core.evaluate import Evaluator, External
+from k8snet_tutor.core.evaluate import Evaluator, External, IPBlockMode
 from k8snet_tutor.core.ipsets import IPSet, address_value
 from k8snet_tutor.core.ports import PortProbe
 
@@ -33,6 +33,7 @@ class RuleCheck:
     port_matched: bool
     peer_reason: str
     port_reason: str
+    pod_ip_block: bool = False  # an ipBlock was tested against a pod's IP (CNI-dependent)
 
     @property
     def admits(self) -> bool:
@@ -192,7 +193,7 @@ def _names(names: list[str]) -> str:
 
 
 def _peer_matches(
-    peer: Peer, policy: NetworkPolicy, other: Endpoint, ev: Evaluator
+    peer: Peer, policy: NetworkPolicy, other: Endpoint, ev: Evaluator, mode: IPBlockMode
 ) -> tuple[bool, str]:
     desc = peer.describe(policy.namespace)
     if peer.ip_block is not None:
@@ -201,8 +202,11 @@ def _peer_matches(
             if ipset.contains_range(other.lo, other.hi):
                 return True, f"{other.id} is inside {desc}"
             return False, f"{other.id} is not inside {desc}"
-        if ev.mode == "external":
-            return False, f"{desc} matches addresses outside the cluster only (ipBlock mode 'external'), not pod {other.id}"
+        if mode == "external":
+            return False, (
+                f"{desc} matches addresses outside the cluster only (ipBlock mode 'external'), "
+                f"not pod {other.id}"
+            )
         if not other.ip:
             return False, f"{desc} matches addresses, and pod {other.id} has no known IP"
         if ipset.contains_value(address_value(other.ip)):
@@ -278,6 +282,7 @@ def _side(
     port: int,
     protocol: str,
     dst_pod: Pod | None,
+    mode: IPBlockMode,
 ) -> SideExplanation:
     isolating: list[NetworkPolicy] = []
     other_dir: list[str] = []
@@ -294,11 +299,15 @@ def _side(
         if not rules:
             side.empty_policies.append(pol.id)
         for i, rule in enumerate(rules):
+            # Whether an ipBlock meets a pod's IP: the one place the ipBlock reading matters.
+            pod_ip = isinstance(other, Pod) and bool(other.ip) and any(
+                p.ip_block is not None for p in rule.peers
+            )
             if rule.peers:
                 matched, peer_reason = False, ""
                 reasons = []
                 for peer in rule.peers:
-                    ok, why = _peer_matches(peer, pol, other, ev)
+                    ok, why = _peer_matches(peer, pol, other, ev, mode)
                     if ok:
                         matched, peer_reason = True, why
                         break
@@ -309,10 +318,30 @@ def _side(
                 word = "from" if direction == "ingress" else "to"
                 matched, peer_reason = True, f"the rule has no `{word}`, so it admits every peer"
             port_ok, port_reason = _port_matches(rule.ports, port, protocol, dst_pod)
-            side.checks.append(RuleCheck(pol.id, i, matched, port_ok, peer_reason, port_reason))
+            side.checks.append(
+                RuleCheck(pol.id, i, matched, port_ok, peer_reason, port_reason, pod_ip)
+            )
     if isolating:
         side.allowed = any(c.admits for c in side.checks)
     return side
+
+
+def _sides(
+    ev: Evaluator, src: Endpoint, dst: Endpoint, port: int, protocol: str, mode: IPBlockMode
+) -> tuple[SideExplanation, SideExplanation]:
+    """The source's egress side and the destination's ingress side, read in `mode`."""
+    dst_pod = dst if isinstance(dst, Pod) else None
+    egress = (
+        _side(ev, "egress", src, dst, port, protocol, dst_pod, mode)
+        if isinstance(src, Pod)
+        else SideExplanation("egress", None, False, True)
+    )
+    ingress = (
+        _side(ev, "ingress", dst, src, port, protocol, dst_pod, mode)
+        if isinstance(dst, Pod)
+        else SideExplanation("ingress", None, False, True)
+    )
+    return egress, ingress
 
 
 def explain(ev: Evaluator, src: Endpoint, dst: Endpoint, probe: PortProbe) -> Explanation:
@@ -348,16 +377,7 @@ def explain(ev: Evaluator, src: Endpoint, dst: Endpoint, probe: PortProbe) -> Ex
             None,
             ["A pod can always reach itself: NetworkPolicy never blocks a pod's own traffic."],
         )
-    egress = (
-        _side(ev, "egress", src, dst, port, probe.protocol, dst_pod)
-        if isinstance(src, Pod)
-        else SideExplanation("egress", None, False, True)
-    )
-    ingress = (
-        _side(ev, "ingress", dst, src, port, probe.protocol, dst_pod)
-        if isinstance(dst, Pod)
-        else SideExplanation("ingress", None, False, True)
-    )
+    egress, ingress = _sides(ev, src, dst, port, probe.protocol, ev.mode)
     allowed = egress.allowed and ingress.allowed
     for ep in (src, dst):
         if isinstance(ep, Pod) and ep.host_network:
@@ -366,24 +386,20 @@ def explain(ev: Evaluator, src: Endpoint, dst: Endpoint, probe: PortProbe) -> Ex
                 "(most plugins treat its traffic as node traffic). This verdict treats it as a normal pod."
             )
     exp = Explanation(src.id, dst.id, probe_text, allowed, egress, ingress, notes)
-    uses_pod_ip_block = any(
-        c.admits and "has IP" in c.peer_reason for s in (egress, ingress) for c in s.checks
-    )
-    if uses_pod_ip_block:
-        exp.cni_dependent = True
-        notes.append(
-            "CNI-dependent: this verdict relies on an ipBlock matching a pod IP. The spec leaves "
-            "that to the network plugin (netpol-analyzer and Cilium say no); run with "
-            "`--ipblocks external` to see the other reading."
-        )
-    elif ev.mode == "external" and any(
-        "ipBlock mode 'external'" in c.peer_reason for s in (egress, ingress) for c in s.checks
-    ):
-        other = explain(Evaluator(ev.cluster, ipblocks="pods"), src, dst, probe)
-        if other.allowed != allowed:
+    if any(c.pod_ip_block for side in (egress, ingress) for c in side.checks):
+        other_mode: IPBlockMode = "external" if ev.mode == "pods" else "pods"
+        other_eg, other_in = _sides(ev, src, dst, port, probe.protocol, other_mode)
+        if (other_eg.allowed and other_in.allowed) != allowed:
             exp.cni_dependent = True
-            notes.append(
-                "CNI-dependent: with ipBlocks also matching pod IPs (the default mode) this "
-                f"connection would be {other.verdict}."
-            )
+            if ev.mode == "pods":
+                notes.append(
+                    "CNI-dependent: this verdict relies on an ipBlock matching a pod IP. The "
+                    "spec leaves that to the network plugin (netpol-analyzer and Cilium say no); "
+                    "run with `--ipblocks external` to see the other reading."
+                )
+            else:
+                notes.append(
+                    "CNI-dependent: with ipBlocks also matching pod IPs (the default mode) this "
+                    f"connection would be {'denied' if allowed else 'allowed'}."
+                )
     return exp
