@@ -9,9 +9,9 @@
 
 from __future__ import annotations
 
-from k8snet_tutor.core.cluster import NetworkPolicy, Peer, Rule
+from k8snet_tutor.core.cluster import NetworkPolicy, Peer, Rule, problem_at
 from k8snet_tutor.core.evaluate import Evaluator, iter_bits
-from k8snet_tutor.core.problems import FieldPath, Problem, format_path
+from k8snet_tutor.core.problems import FieldPath, Problem
 from k8snet_tutor.core.services import endpoints
 
 
@@ -19,17 +19,9 @@ def _warn(
     policy_or_obj: object, path: FieldPath, message: str, hint: str | None, code: str, label: str
 ) -> Problem:
     origin = getattr(policy_or_obj, "origin", None)
-    line, col = origin.position(path) if origin is not None else (None, None)
-    return Problem(
-        "warning",
-        message,
-        file=origin.source if origin is not None else None,
-        line=line,
-        column=col,
-        obj=label,
-        field=format_path(path) or None,
-        hint=hint,
-        code=code,
+    document = origin.document if origin is not None else None
+    return problem_at(
+        document, path, message, severity="warning", hint=hint, obj=label, code=code
     )
 
 

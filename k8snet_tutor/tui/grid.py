@@ -17,6 +17,7 @@ from k8snet_tutor.core.cluster import Cluster, Pod, Service
 from k8snet_tutor.core.evaluate import Evaluator, External
 from k8snet_tutor.core.explain import explain
 from k8snet_tutor.core.ipsets import value_text
+from k8snet_tutor.core.matrix import probe_allowed
 from k8snet_tutor.core.ports import ConnectionSet, PortProbe
 from k8snet_tutor.core.services import endpoints, find_port, reach_service, target_port
 
@@ -291,7 +292,7 @@ class MatrixModel:
                 if conn.is_all:
                     return ALLOWED
                 return PARTIAL if conn else DENIED
-            return ALLOWED if _allows(conn, probe, dst) else DENIED
+            return ALLOWED if probe_allowed(conn, probe, dst) else DENIED
 
         col_info: list[Any] = []
         for col in self.cols:
@@ -486,15 +487,6 @@ class MatrixModel:
 
     def cell_ids(self, r: int, c: int) -> tuple[str, str]:
         return self.rows[r].id, self.cols[c].id
-
-
-def _allows(conn: ConnectionSet, probe: PortProbe, dst: Pod | None) -> bool:
-    if isinstance(probe.port, str):
-        if dst is None:
-            return False
-        cp = dst.named_port(probe.port, probe.protocol)
-        return cp is not None and conn.allows(cp.port, probe.protocol)
-    return conn.allows(probe.port, probe.protocol)
 
 
 def default_ports(cluster: Cluster) -> list[str]:
