@@ -557,7 +557,7 @@ def build_cluster(documents: Iterable[Document], problems: Sequence[Problem] = (
     they only see accepted objects; should one still fail, that object is left out with an
     error at its position (code "internal-error") and the rest of the input is still used.
     """
-    from k8snet_tutor.core import legacy, validation
+    from k8snet_tutor.core import legacy, unmodelled, validation
 
     cluster = Cluster(problems=list(problems))
     skipped: dict[str, tuple[int, Document]] = {}  # kind -> (count, first document)
@@ -655,9 +655,8 @@ def build_cluster(documents: Iterable[Document], problems: Sequence[Problem] = (
             problem_at(
                 first,
                 ("kind",),
-                f"skipped {count} object(s) of kind {shown}{where}: they do not affect "
-                "connectivity here",
-                severity="note",
+                unmodelled.skipped_kind_message(shown, count, where),
+                severity=unmodelled.skipped_kind_severity(kind),
                 code="skipped-kind",
             )
         )

@@ -4,13 +4,14 @@
 - a peer whose selectors select no pod;
 - a named port that no pod it could apply to declares;
 - pods isolated for egress with no way to reach DNS (UDP 53);
-- a Service with no endpoints.
+- a Service with no endpoints, telling "no pod matches" from "pods match but none is Ready".
 """
 
 from __future__ import annotations
 
-from k8snet_tutor.core.cluster import NetworkPolicy, Peer, Rule, problem_at
+from k8snet_tutor.core.cluster import Cluster, NetworkPolicy, Peer, Rule, Service, problem_at
 from k8snet_tutor.core.evaluate import Evaluator, iter_bits
+from k8snet_tutor.core.ipsets import address_value
 from k8snet_tutor.core.problems import FieldPath, Problem
 from k8snet_tutor.core.services import endpoints
 
@@ -63,17 +64,37 @@ def lint(ev: Evaluator) -> list[Problem]:
     out.extend(_lint_dns(ev))
     for svc in cluster.services:
         if svc.selector and not endpoints(cluster, svc):
-            sel = ",".join(f"{k}={v}" for k, v in sorted(svc.selector.items()))
-            out.append(
-                _warn(
-                    svc, ("spec", "selector"),
-                    f"Service {svc.id} has no endpoints: no ready pod in {svc.namespace} has "
-                    f"the labels {sel}",
-                    "compare the selector with the pods' labels (kubectl get pods --show-labels)",
-                    "service-no-endpoints", f"Service {svc.id}",
-                )
-            )
+            out.append(_no_endpoints(cluster, svc))
     return out
+
+
+def _no_endpoints(cluster: Cluster, svc: Service) -> Problem:
+    sel = ",".join(f"{k}={v}" for k, v in sorted((svc.selector or {}).items()))
+    selector = svc.selector or {}
+    matching = [
+        p for p in cluster.pods
+        if p.namespace == svc.namespace and all(p.labels.get(k) == v for k, v in selector.items())
+    ]
+    label = f"Service {svc.id}"
+    if matching:
+        names = ", ".join(p.name for p in matching[:3]) + (", ..." if len(matching) > 3 else "")
+        return _warn(
+            svc, ("spec", "selector"),
+            f"Service {svc.id} has no ready endpoints: {len(matching)} pod(s) in "
+            f"{svc.namespace} match its selector ({names}) but none of them is Ready, so no "
+            "connection through the Service reaches a pod",
+            "the selector is right; find out why the pods are not Ready (kubectl describe pod: "
+            "readiness probe, failing container). The EndpointSlice lists them with ready=false",
+            "service-no-ready-endpoints", label,
+        )
+    return _warn(
+        svc, ("spec", "selector"),
+        f"Service {svc.id} has no endpoints: no pod in {svc.namespace} has all the labels "
+        f"{sel}",
+        "compare the selector with the pods' labels (kubectl get pods --show-labels); a Service "
+        "only selects pods in its own namespace",
+        "service-no-endpoints", label,
+    )
 
 
 def _lint_rule(
@@ -150,7 +171,9 @@ def _lint_dns(ev: Evaluator) -> list[Problem]:
                     "DNS (UDP 53), so name lookups will fail",
                     "add an egress rule to the kube-dns pods in kube-system on UDP and TCP 53 "
                     "(namespaceSelector kubernetes.io/metadata.name: kube-system plus podSelector "
-                    "k8s-app: kube-dns)",
+                    "k8s-app: kube-dns, in one peer); if your cluster runs NodeLocal DNSCache, "
+                    "pods send DNS to its link-local address (often 169.254.20.10), which needs "
+                    "an ipBlock of its own",
                     "dns-blocked", f"NetworkPolicy {pol.id}",
                 )
             )
@@ -174,7 +197,37 @@ def _peer_selects_cluster_dns(ev: Evaluator, pol: NetworkPolicy, peer: Peer) -> 
     return peer.pod_selector is None or peer.pod_selector.matches(DNS_LABELS)
 
 
+# Addresses a DNS ipBlock usually targets: the kubeadm default kube-dns Service IP and the
+# usual NodeLocal DNSCache link-local address.
+DNS_ADDRESSES = ("10.96.0.10", "169.254.20.10")
+
+
+def _dns_pod_bits(ev: Evaluator) -> int:
+    """Classes holding the cluster DNS pods (the kube-dns labels), 0 when none are loaded."""
+    bits = 0
+    for i, pod in enumerate(ev.pods):
+        if all(pod.labels.get(k) == v for k, v in DNS_LABELS.items()):
+            bits |= 1 << ev.class_of[i]
+    return bits
+
+
+def _block_reaches_dns(ev: Evaluator, peer: Peer, dns_bits: int) -> bool:
+    assert peer.ip_block is not None
+    ipset = peer.ip_block.ipset
+    addresses = [*DNS_ADDRESSES, *(ev.reps[c].ip or "" for c in iter_bits(dns_bits))]
+    for text in addresses:
+        try:
+            if text and ipset.contains_value(address_value(text)):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
 def _rule_allows_dns(ev: Evaluator, pol: NetworkPolicy, rule: Rule) -> bool:
+    """The rule admits UDP 53 to the cluster DNS: to the DNS pods when the input has them,
+    otherwise to a peer that would select them, or to an ipBlock holding a usual DNS address.
+    A rule that reaches only some other pod (a look-alike cache, an app) does not count."""
     if rule.ports and not any(
         p.protocol == "UDP" and (p.port is None or p.port == 53 or p.port == "dns"
                                  or (isinstance(p.port, int) and p.end_port and p.port <= 53 <= p.end_port))
@@ -183,8 +236,14 @@ def _rule_allows_dns(ev: Evaluator, pol: NetworkPolicy, rule: Rule) -> bool:
         return False
     if not rule.peers:
         return True
-    if any(peer.ip_block is not None for peer in rule.peers):
-        return True
-    if any(_peer_selects_cluster_dns(ev, pol, peer) for peer in rule.peers):
-        return True
-    return bool(ev.rule_pod_bits(rule, pol.namespace))
+    dns_bits = _dns_pod_bits(ev)
+    for peer in rule.peers:
+        if peer.ip_block is not None:
+            if _block_reaches_dns(ev, peer, dns_bits):
+                return True
+        elif dns_bits:
+            if ev.rule_pod_bits(Rule((peer,), ()), pol.namespace) & dns_bits:
+                return True
+        elif _peer_selects_cluster_dns(ev, pol, peer):
+            return True
+    return False

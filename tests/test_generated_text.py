@@ -1,0 +1,196 @@
+"""The meaning of sentences the tutor generates (skipped kinds, lint warnings).
+
+Each test asserts what a sentence must convey, not its exact wording.
+"""
+
+from __future__ import annotations
+
+from k8snet_tutor.core.cluster import build_cluster
+from k8snet_tutor.core.evaluate import Evaluator
+from k8snet_tutor.core.lint import lint
+from k8snet_tutor.core.manifests import load_text
+from k8snet_tutor.core.problems import Problem
+
+NS_AND_PODS = """\
+apiVersion: v1
+kind: Namespace
+metadata: {name: shop}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: shop, labels: {app: web}}
+spec: {containers: [{name: c, image: nginx, ports: [{containerPort: 8080}]}]}
+"""
+
+
+def cluster_problems(text: str) -> list[Problem]:
+    docs, problems = load_text(text, "t.yaml")
+    return build_cluster(docs, problems).problems
+
+
+def lint_text(text: str) -> list[Problem]:
+    docs, problems = load_text(text, "t.yaml")
+    return lint(Evaluator(build_cluster(docs, problems)))
+
+
+def skipped(text: str, kind: str) -> Problem:
+    found = [p for p in cluster_problems(text) if p.code == "skipped-kind" and kind in p.message]
+    assert len(found) == 1, [p.message for p in cluster_problems(text)]
+    return found[0]
+
+
+# --- skipped kinds: "not modelled, verdicts may differ", never "does not affect connectivity"
+
+def test_skipped_policy_kinds_say_not_modelled_and_name_the_plugin() -> None:
+    for kind, plugin in (
+        ("CiliumNetworkPolicy", "Cilium"),
+        ("GlobalNetworkPolicy", "Calico"),
+        ("AdminNetworkPolicy", "SIG-Network"),
+        ("ClusterNetworkPolicy", "Antrea"),
+    ):
+        text = NS_AND_PODS + f"---\napiVersion: x.io/v2\nkind: {kind}\nmetadata: {{name: p}}\nspec: {{}}\n"
+        problem = skipped(text, kind)
+        message = problem.message.lower()
+        assert "not model" in message
+        assert "differ" in message
+        assert "do not affect" not in message
+        assert plugin.lower() in message
+        assert problem.severity == "warning"
+
+
+def test_skipped_routing_kinds_warn_that_verdicts_may_differ() -> None:
+    for kind in ("EndpointSlice", "Ingress", "Gateway", "HTTPRoute"):
+        text = NS_AND_PODS + f"---\napiVersion: x.io/v1\nkind: {kind}\nmetadata: {{name: r, namespace: shop}}\n"
+        problem = skipped(text, kind)
+        assert "not model" in problem.message
+        assert "differ" in problem.message
+        assert "do not affect" not in problem.message
+        assert problem.severity == "warning"
+
+
+def test_skipped_unknown_kind_is_a_note_that_does_not_promise_no_effect() -> None:
+    text = NS_AND_PODS + "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: shop}\n"
+    problem = skipped(text, "ConfigMap")
+    assert problem.severity == "note"
+    assert "not model" in problem.message
+    assert "do not affect" not in problem.message
+
+
+# --- no endpoints: "no pod matches" versus "pods match, none Ready"
+
+SERVICE = """\
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 8080}]
+"""
+
+NOT_READY = """\
+apiVersion: v1
+kind: Namespace
+metadata: {name: shop}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: shop, labels: {app: web}}
+spec: {containers: [{name: c, image: nginx, ports: [{containerPort: 8080}]}]}
+status:
+  conditions: [{type: Ready, status: "False"}]
+"""
+
+
+def test_no_endpoints_from_a_selector_typo_points_at_the_labels() -> None:
+    text = NS_AND_PODS + SERVICE.replace("app: web}", "app: wbe}")
+    warnings = [w for w in lint_text(text) if w.code.startswith("service-no")]
+    assert [w.code for w in warnings] == ["service-no-endpoints"]
+    assert "label" in (warnings[0].hint or "")
+    assert "ready" not in warnings[0].message.lower()
+
+
+def test_no_endpoints_because_not_ready_says_the_selector_matches() -> None:
+    warnings = [w for w in lint_text(NOT_READY + SERVICE) if w.code.startswith("service-no")]
+    assert [w.code for w in warnings] == ["service-no-ready-endpoints"]
+    message = warnings[0].message
+    assert "1 pod(s)" in message and "Ready" in message
+    hint = warnings[0].hint or ""
+    assert "readiness" in hint or "Ready" in hint
+    assert "--show-labels" not in hint
+
+
+def test_a_service_with_ready_endpoints_gets_no_warning() -> None:
+    assert not [w for w in lint_text(NS_AND_PODS + SERVICE) if w.code.startswith("service-no")]
+
+
+# --- DNS lint: a rule that reaches only a look-alike pod does not count as DNS
+
+DNS_BACKGROUND = """\
+apiVersion: v1
+kind: Namespace
+metadata: {name: shop}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: kube-system}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: coredns, namespace: kube-system, labels: {k8s-app: kube-dns}}
+spec: {containers: [{name: c, image: coredns, ports: [{containerPort: 53, protocol: UDP}]}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: dns-cache, namespace: shop, labels: {app: dns-cache}}
+spec: {containers: [{name: c, image: dnsmasq, ports: [{containerPort: 53, protocol: UDP}]}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: api, namespace: shop, labels: {app: api}}
+spec: {containers: [{name: c, image: api}]}
+"""
+
+
+def egress_policy(to: str, ports: str = "[{protocol: UDP, port: 53}]") -> str:
+    return (
+        DNS_BACKGROUND
+        + "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+        "metadata: {name: api-egress, namespace: shop}\n"
+        "spec:\n  podSelector: {matchLabels: {app: api}}\n  policyTypes: [Egress]\n"
+        f"  egress:\n  - to: {to}\n    ports: {ports}\n"
+    )
+
+
+def dns_warnings(text: str) -> list[Problem]:
+    return [w for w in lint_text(text) if w.code == "dns-blocked"]
+
+
+def test_dns_rule_to_a_look_alike_pod_is_reported() -> None:
+    warnings = dns_warnings(egress_policy("[{podSelector: {matchLabels: {app: dns-cache}}}]"))
+    assert len(warnings) == 1
+    assert "NodeLocal" in (warnings[0].hint or "")
+
+
+def test_dns_rule_to_an_unrelated_address_is_reported() -> None:
+    assert dns_warnings(egress_policy("[{ipBlock: {cidr: 203.0.113.99/32}}]", "[]"))
+
+
+def test_dns_rule_to_the_cluster_dns_pods_is_accepted() -> None:
+    peer = (
+        "[{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}},"
+        " podSelector: {matchLabels: {k8s-app: kube-dns}}}]"
+    )
+    assert not dns_warnings(egress_policy(peer))
+
+
+def test_dns_rule_to_the_node_local_cache_address_is_accepted() -> None:
+    assert not dns_warnings(egress_policy("[{ipBlock: {cidr: 169.254.20.10/32}}]"))
+
+
+def test_dns_rule_without_dns_pods_in_the_input_still_recognises_kube_system() -> None:
+    text = egress_policy(
+        "[{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}}]"
+    ).replace("k8s-app: kube-dns", "k8s-app: other-dns")
+    # No pod carries the kube-dns labels: a peer that would select them still counts.
+    assert not dns_warnings(text)
