@@ -30,6 +30,7 @@ from k8snet_tutor.learning.lesson import (
     discover,
 )
 from k8snet_tutor.learning.lint import lint_lessons
+from k8snet_tutor.learning.mutations import Strength, bank_strengths, strength_lines
 
 LESSONS_HELP = "add a folder of lesson files (an instructor's pack); repeatable"
 
@@ -71,6 +72,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     p.add_argument("paths", nargs="*", metavar="DIR", help="lesson folders or files")
     p.add_argument("--strict", action="store_true", help="fail on warnings too")
+    p.add_argument(
+        "--strength",
+        action="store_true",
+        help="also measure goal strength: mutate each solution and fail on variants that "
+        "change connectivity yet pass the goal (see lessons/README.md)",
+    )
     _add_lessons_option(p, "lesson_dirs_sub")
 
     p = sub.add_parser("new", help="write a new lesson skeleton")
@@ -256,14 +263,22 @@ def _check(args: argparse.Namespace) -> int:
 def _lint(args: argparse.Namespace) -> int:
     # Default: the --lessons packs if any were given, else the built-in lessons.
     paths: list[str] = list(args.paths) or _dirs(args) or [str(builtin_lessons_dir())]
-    problems = lint_lessons(paths)
+    strengths: list[Strength] = []
+    problems = lint_lessons(paths, mutation=args.strength, strengths=strengths)
     # A pack's quiz banks (DIR/quizzes/) are checked too.
     from k8snet_tutor.learning.quiz import lint_banks
 
     bank_dirs = [str(Path(p) / "quizzes") for p in paths if (Path(p) / "quizzes").is_dir()]
     if bank_dirs:
-        problems += lint_banks(bank_dirs)[1]
+        banks, found = lint_banks(bank_dirs)
+        problems += found
+        if args.strength:
+            for bank in banks:
+                problems += bank_strengths(bank, strengths)
     print_problems(problems, sys.stdout)
+    if args.strength:
+        for line in strength_lines(strengths):
+            print(line)
     errors = sum(1 for p in problems if p.severity == "error")
     warnings = sum(1 for p in problems if p.severity == "warning")
     if not problems:

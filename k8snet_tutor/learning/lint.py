@@ -31,6 +31,12 @@ from k8snet_tutor.learning.lesson import (
     qualify,
     service_id,
 )
+from k8snet_tutor.learning.mutations import (
+    Strength,
+    equivalent_mutations,
+    goal_strength,
+    strength_problems,
+)
 
 SCAFFOLD_MARKER = "TODO"
 
@@ -95,11 +101,14 @@ def lint_lessons(
     dir_or_paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
     *,
     known_ids: Sequence[str] | None = None,
+    strengths: list[Strength] | None = None,
+    mutation: bool = False,
 ) -> list[Problem]:
     """Lint lesson files (folders are read non-recursively). Returns every problem found.
 
     `known_ids` are lesson ids that prerequisites may also name; by default the built-in lessons
-    (so an instructor pack may build on them).
+    (so an instructor pack may build on them). `mutation`: also run the mutation lint (goal
+    strength, see `mutations`); `strengths`, when given, receives each lesson's figures.
     """
     files, problems = _files(dir_or_paths)
     lessons: list[Lesson] = []
@@ -137,7 +146,7 @@ def lint_lessons(
         problems.extend(_prerequisites(lesson, known))
     problems.extend(_cycles(list(first_by_id.values())))
     for lesson in lessons:
-        problems.extend(lint_lesson(lesson))
+        problems.extend(lint_lesson(lesson, strengths=strengths, mutation=mutation))
     return problems
 
 
@@ -195,7 +204,9 @@ def _cycles(lessons: list[Lesson]) -> list[Problem]:
     return out
 
 
-def lint_lesson(lesson: Lesson) -> list[Problem]:
+def lint_lesson(
+    lesson: Lesson, *, strengths: list[Strength] | None = None, mutation: bool = False
+) -> list[Problem]:
     """The checks for one loaded lesson (not the ones that need the whole pack)."""
     out: list[Problem] = []
     out.extend(_prose(lesson))
@@ -244,9 +255,21 @@ def lint_lesson(lesson: Lesson) -> list[Problem]:
             for p in name_problems
             if p.severity == "error" and p.field and p.field.startswith(format_path(c.path))
         }
-        out.extend(_grade(lesson, "solution", should_pass=True, skip=broken))
+        solution_problems = _grade(lesson, "solution", should_pass=True, skip=broken)
+        out.extend(solution_problems)
     if lesson.goal and not lesson.exploration:
         out.extend(_grade(lesson, "starter", should_pass=False))
+        if mutation and not any(p.severity == "error" for p in out):
+            strength = goal_strength(lesson, equivalent_mutations(lesson))
+            if strengths is not None:
+                strengths.append(strength)
+            starter = check(lesson, lesson.starter, source="starter")
+            passing = [r.id for r in starter.results if r.passed and r.type != "valid"]
+            out.extend(
+                strength_problems(
+                    lesson, strength, starter_passing=passing, checks=lesson.goal
+                )
+            )
     return out
 
 

@@ -31,17 +31,19 @@ from typing import Any
 import yaml
 
 from k8snet_tutor.core.cluster import NAME_LABEL, Cluster, Namespace, Pod, build_cluster
-from k8snet_tutor.core.evaluate import Evaluator, External
+from k8snet_tutor.core.evaluate import Evaluator
 from k8snet_tutor.core.manifests import load_text
 from k8snet_tutor.core.ports import PortProbe
+from k8snet_tutor.core.problems import FieldPath, Problem
 from k8snet_tutor.core.services import reach_service
 from k8snet_tutor.learning.checks import BACKGROUND_SOURCE, check, goal_addresses
-from k8snet_tutor.learning.lesson import Lesson
+from k8snet_tutor.learning.lesson import Check, ContentFile, Lesson
 
 ELSEWHERE = "lint-elsewhere"  # a namespace that the lesson does not have
 STRANGER = "lint-stranger"  # a pod without labels
 OUTSIDE = "203.0.113.250"  # a client outside the cluster
 DNS_PORTS = ((53, "UDP"), (53, "TCP"))
+STRUCTURAL = ("max_policies", "forbid", "require", "objects")
 
 Doc = dict[str, Any]
 
@@ -255,10 +257,10 @@ def _service_mutations(m: _Maker, i: int, doc: Doc) -> None:
             m.add(i, p, "target-port", "targetPort changed", change_target)
         if isinstance(port.get("port"), int):
 
-            def bump(d: Doc, pi: int = pi) -> None:
+            def bump(d: Doc, pi: int = pi, old: int = port["port"]) -> None:
                 sp = d["spec"]["ports"][pi]
                 sp["port"] += 1
-                sp.setdefault("targetPort", port["port"])
+                sp.setdefault("targetPort", old)
 
             m.add(i, p, "port-number", "Service port changed", bump)
 
@@ -301,8 +303,13 @@ def _policy_mutations(m: _Maker, i: int, doc: Doc, namespaces: Sequence[str]) ->
                 def drop_one(d: Doc, t: Any = t) -> None:
                     d["spec"]["policyTypes"].remove(t)
 
-                m.add(i, ("spec", "policyTypes"), f"drop-{t}", f"{t} removed from policyTypes",
-                      drop_one)
+                m.add(
+                    i,
+                    ("spec", "policyTypes"),
+                    f"drop-{t}",
+                    f"{t} removed from policyTypes",
+                    drop_one,
+                )
     current = types if isinstance(types, list) else implied
     for t in ("Ingress", "Egress"):
         if t not in current:
@@ -321,8 +328,9 @@ def _policy_mutations(m: _Maker, i: int, doc: Doc, namespaces: Sequence[str]) ->
             def allow_all(d: Doc, direction: str = direction) -> None:
                 d["spec"][direction] = [{}]
 
-            m.add(i, ("spec", direction), "allow-all", f"`{direction}: [{{}}]` (allow all)",
-                  allow_all)
+            m.add(
+                i, ("spec", direction), "allow-all", f"`{direction}: [{{}}]` (allow all)", allow_all
+            )
         for ri, rule in enumerate(rules):
             rp: tuple[str | int, ...] = ("spec", direction, ri)
 
@@ -353,8 +361,13 @@ def _rule_mutations(
         def only_same_ns(d: Doc) -> None:
             _get(d, rp)[peers_key] = [{"podSelector": {}}]
 
-        m.add(i, (*rp, peers_key), "same-namespace", "peers narrowed to the policy's namespace",
-              only_same_ns)
+        m.add(
+            i,
+            (*rp, peers_key),
+            "same-namespace",
+            "peers narrowed to the policy's namespace",
+            only_same_ns,
+        )
     ports = rule.get("ports")
     if isinstance(ports, list) and ports:
 
@@ -367,9 +380,7 @@ def _rule_mutations(
                 _port_mutations(m, i, (*rp, "ports", pi), port, len(ports))
 
 
-def _peer_mutations(
-    m: _Maker, i: int, pp: tuple[str | int, ...], peer: Doc, count: int
-) -> None:
+def _peer_mutations(m: _Maker, i: int, pp: tuple[str | int, ...], peer: Doc, count: int) -> None:
     parent, index = pp[:-1], pp[-1]
     assert isinstance(index, int)
     if count > 1:
@@ -393,8 +404,7 @@ def _peer_mutations(
                     def drop_one(d: Doc, ei: int = ei) -> None:
                         del _get(d, pp)["ipBlock"]["except"][ei]
 
-                    m.add(i, (*pp, "ipBlock", "except", ei), "drop", "one except removed",
-                          drop_one)
+                    m.add(i, (*pp, "ipBlock", "except", ei), "drop", "one except removed", drop_one)
         try:
             net = ipaddress.ip_network(str(block.get("cidr")), strict=False)
         except ValueError:
@@ -420,25 +430,29 @@ def _peer_mutations(
             peers[index : index + 1] = [{"namespaceSelector": nss}, {"podSelector": pods}]
 
         m.add(i, pp, "drop-podSelector", "podSelector of the AND peer removed", drop_pods)
-        m.add(i, pp, "drop-namespaceSelector", "namespaceSelector of the AND peer removed",
-              drop_nss)
+        m.add(
+            i, pp, "drop-namespaceSelector", "namespaceSelector of the AND peer removed", drop_nss
+        )
         m.add(i, pp, "split", "the AND peer split into two peers (OR)", split)
     elif pods is not None:
 
         def any_ns(d: Doc) -> None:
             _get(d, pp)["namespaceSelector"] = {}
 
-        m.add(i, pp, "add-namespaceSelector", "`namespaceSelector: {}` added (every namespace)",
-              any_ns)
+        m.add(
+            i,
+            pp,
+            "add-namespaceSelector",
+            "`namespaceSelector: {}` added (every namespace)",
+            any_ns,
+        )
     if pods is not None:
         _selector_mutations(m, i, (*pp, "podSelector"), pods, "podSelector")
     if nss is not None:
         _selector_mutations(m, i, (*pp, "namespaceSelector"), nss, "namespaceSelector")
 
 
-def _selector_mutations(
-    m: _Maker, i: int, sp: tuple[str | int, ...], sel: Any, name: str
-) -> None:
+def _selector_mutations(m: _Maker, i: int, sp: tuple[str | int, ...], sel: Any, name: str) -> None:
     if not isinstance(sel, dict) or not sel:
         return
 
@@ -455,8 +469,9 @@ def _selector_mutations(
                 ml = _get(d, sp)["matchLabels"]
                 ml[key] = _changed_value(ml[key])
 
-            m.add(i, (*sp, "matchLabels", key), "change-value", f"{name} label value changed",
-                  value)
+            m.add(
+                i, (*sp, "matchLabels", key), "change-value", f"{name} label value changed", value
+            )
             if len(labels) > 1 or sel.get("matchExpressions"):
 
                 def drop(d: Doc, key: Any = key) -> None:
@@ -474,20 +489,22 @@ def _selector_mutations(
                     vals = _get(d, sp)["matchExpressions"][ei]["values"]
                     vals[0] = _changed_value(vals[0])
 
-                m.add(i, (*sp, "matchExpressions", ei), "change-value",
-                      f"{name} expression value changed", evalue)
+                m.add(
+                    i,
+                    (*sp, "matchExpressions", ei),
+                    "change-value",
+                    f"{name} expression value changed",
+                    evalue,
+                )
             if len(exprs) > 1 or labels:
 
                 def edrop(d: Doc, ei: int = ei) -> None:
                     del _get(d, sp)["matchExpressions"][ei]
 
-                m.add(i, (*sp, "matchExpressions", ei), "drop", f"{name} expression removed",
-                      edrop)
+                m.add(i, (*sp, "matchExpressions", ei), "drop", f"{name} expression removed", edrop)
 
 
-def _port_mutations(
-    m: _Maker, i: int, pp: tuple[str | int, ...], port: Doc, count: int
-) -> None:
+def _port_mutations(m: _Maker, i: int, pp: tuple[str | int, ...], port: Doc, count: int) -> None:
     parent, index = pp[:-1], pp[-1]
     assert isinstance(index, int)
     if count > 1:
@@ -543,8 +560,7 @@ def _port_mutations(
             del t["port"]
             t.pop("endPort", None)
 
-        m.add(i, pp, "drop-port", "port number removed (every port of the protocol)",
-              drop_port)
+        m.add(i, pp, "drop-port", "port number removed (every port of the protocol)", drop_port)
 
 
 # --------------------------------------------------------------------------------------------
@@ -593,8 +609,17 @@ def probes(cluster: Cluster) -> tuple[list[Pod], dict[str, Namespace]]:
             return
         seen.add(key)
         extra.append(
-            replace(pod, namespace=ns, name=_dns_name(name), labels=lab, ip=None, replicas=1,
-                    owner_kind=None, owner_name=None, ready=True)
+            replace(
+                pod,
+                namespace=ns,
+                name=_dns_name(name),
+                labels=lab,
+                ip=None,
+                replicas=1,
+                owner_kind=None,
+                owner_name=None,
+                ready=True,
+            )
         )
 
     namespaces[ELSEWHERE] = Namespace(ELSEWHERE, {NAME_LABEL: ELSEWHERE}, declared=False)
@@ -653,8 +678,11 @@ def ipblock_edges(clusters: Sequence[Cluster]) -> list[str]:
                         top = (1 << net.max_prefixlen) - 1
                         for v in (lo - 1, lo, hi, hi + 1):
                             if 0 <= v <= top:
-                                addr = str(ipaddress.ip_address(v) if net.version == 4 else
-                                           ipaddress.IPv6Address(v))
+                                addr = str(
+                                    ipaddress.ip_address(v)
+                                    if net.version == 4
+                                    else ipaddress.IPv6Address(v)
+                                )
                                 if addr not in out:
                                     out.append(addr)
     return out
@@ -677,9 +705,9 @@ def _scope_ports(clusters: Sequence[Cluster], lesson: Lesson) -> list[tuple[int,
         if isinstance(port, PortProbe) and isinstance(port.port, int):
             ports.add((port.port, port.protocol))
         for probe in getattr(c, "probes", ()) or ():
-            pp = getattr(probe, "port", None)
-            if isinstance(pp, PortProbe) and isinstance(pp.port, int):
-                ports.add((pp.port, pp.protocol))
+            pport = getattr(probe, "port", None)
+            if isinstance(pport, PortProbe) and isinstance(pport.port, int):
+                ports.add((pport.port, pport.protocol))
     return sorted(ports)
 
 
@@ -868,3 +896,92 @@ def goal_strength(
 def strength_lines(results: Sequence[Strength]) -> Iterator[str]:
     for r in results:
         yield r.line()
+
+
+def equivalent_mutations(lesson: Lesson) -> dict[str, str]:
+    """The lesson's `equivalent_mutations` as {id: reason} (malformed items are skipped; the
+    lesson reader reports them)."""
+    raw = getattr(lesson, "equivalent_mutations", None)
+    if raw is None:
+        raw = lesson.extra.get("equivalent_mutations")
+    out: dict[str, str] = {}
+    if isinstance(raw, dict):
+        return {str(k): str(v) for k, v in raw.items()}
+    for item in raw if isinstance(raw, list) else []:
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            out[item["id"]] = str(item.get("reason") or "")
+        elif isinstance(item, tuple) and len(item) == 2:
+            out[str(item[0])] = str(item[1])
+    return out
+
+
+def strength_problems(
+    content: ContentFile,
+    strength: Strength,
+    goal_path: FieldPath = ("goal",),
+    starter_passing: Sequence[str] = (),
+    checks: Sequence[Check] = (),
+) -> list[Problem]:
+    """The mutation lint's findings as problems located in the lesson (or quiz bank) file."""
+    out: list[Problem] = []
+    for s in strength.survivors:
+        more = f" (and {len(s.cells) - 1} more cell(s))" if len(s.cells) > 1 else ""
+        out.append(
+            content.problem(
+                goal_path,
+                f"goal too loose: mutation `{s.mutation.id}` ({s.mutation.description}) passes "
+                f"the goal, yet changes {s.cells[0]}{more}",
+                hint="add a check that fails it (a probe, or a table over all pods; a decoy "
+                "where the cell is with a pod that could exist), or list it under "
+                "`equivalent_mutations` with the reason it is a right answer",
+                code="goal-too-loose",
+            )
+        )
+    for mid in strength.unknown_equivalent:
+        out.append(
+            content.problem(
+                ("equivalent_mutations",),
+                f"`equivalent_mutations` names {mid!r}, which is no mutation of the solution",
+                severity="warning",
+                hint="`lessons lint --strength` lists the mutations; remove the entry",
+                code="goal-equivalent-unknown",
+            )
+        )
+    for c in checks:
+        if c.type in STRUCTURAL:
+            continue  # a rule about the answer's form, not a claim a variant could break
+        if c.id in starter_passing and not strength.catching_checks.get(c.id):
+            out.append(
+                content.problem(
+                    c.path,
+                    f"check {c.id!r} passes for the starter and fails for no variant of the "
+                    "solution: its claim is vacuous",
+                    hint="make it check what the task asks the learner to change, or drop it",
+                    code="goal-vacuous-check",
+                )
+            )
+    return out
+
+
+def bank_strengths(bank: Any, strengths: list[Strength] | None = None) -> list[Problem]:
+    """The mutation lint for the `fix` questions of one parsed quiz bank."""
+    from k8snet_tutor.learning.quiz import FixQuestion
+
+    out: list[Problem] = []
+    for q in bank.questions:
+        if not isinstance(q, FixQuestion) or not q.solution.strip():
+            continue
+        lesson = q.lesson()
+        if not check(lesson, q.solution, source="solution").passed:
+            continue  # the bank's lint reports it
+        strength = goal_strength(lesson)
+        strength.unit = f"quiz {q.id}"
+        if strengths is not None:
+            strengths.append(strength)
+        starter = check(lesson, q.starter, source="starter")
+        passing = [r.id for r in starter.results if r.passed and r.type != "valid"]
+        for p in strength_problems(
+            bank, strength, (*q.path, "goal"), starter_passing=passing, checks=q.goal
+        ):
+            out.append(replace(p, obj=f"question {q.id}"))
+    return out
