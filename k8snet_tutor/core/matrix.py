@@ -16,6 +16,9 @@ from k8snet_tutor.core.evaluate import Evaluator, External
 from k8snet_tutor.core.ports import ALL, ConnectionSet, PortProbe
 from k8snet_tutor.core.problems import Problem
 
+# The verdict of one cell lives in core.verdict (re-exported for the CLI and older imports).
+from k8snet_tutor.core.verdict import probe_allowed as probe_allowed
+
 Granularity = Literal["pod", "workload"]
 
 
@@ -213,16 +216,6 @@ HOST_NETWORK_NOTE = (
 def host_network(src: Node, dst: Node) -> bool:
     """Is either end a hostNetwork pod (whose policy behaviour the spec leaves undefined)?"""
     return any(n.pod is not None and n.pod.host_network for n in (src, dst))
-
-
-def probe_allowed(conn: ConnectionSet, probe: PortProbe, dst: Pod | None) -> bool:
-    """Is `probe` inside `conn`? A named probe port is looked up on the destination pod."""
-    if isinstance(probe.port, str):
-        if dst is None:
-            return False
-        cp = dst.named_port(probe.port, probe.protocol)
-        return cp is not None and conn.allows(cp.port, probe.protocol)
-    return conn.allows(probe.port, probe.protocol)
 
 
 def table(matrix: Matrix, probe: PortProbe | None) -> tuple[list[str], list[list[str]]]:

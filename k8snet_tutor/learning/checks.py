@@ -18,17 +18,17 @@ from k8snet_tutor.core.cluster import (
     NetworkPolicy,
     Pod,
     Service,
-    build_cluster,
 )
 from k8snet_tutor.core.endpoints import Unresolved, resolve
 from k8snet_tutor.core.evaluate import Evaluator, External, IPBlockMode
 from k8snet_tutor.core.explain import Explanation, explain
 from k8snet_tutor.core.ipsets import value_text
-from k8snet_tutor.core.manifests import Document, load_text
+from k8snet_tutor.core.manifests import Document
 from k8snet_tutor.core.ports import PortProbe
 from k8snet_tutor.core.problems import FieldPath, Problem, format_path
 from k8snet_tutor.core.services import endpoints, find_port, reach_service, target_port
 from k8snet_tutor.core.validation import WORKLOAD_KINDS
+from k8snet_tutor.core.verdict import allowed as cell_allowed
 from k8snet_tutor.learning.lesson import (
     Check,
     EndpointsCheck,
@@ -61,19 +61,41 @@ Target = Pod | Service | External
 
 @dataclass
 class CellResult:
-    """One connection the goal has an expectation about."""
+    """One connection the goal has an expectation about.
+
+    A wrong cell's `reason` (what happens, what the goal says, and why) and `explanation` (the
+    evaluator's sentences) are worked out when first read, then kept: a screen that shows a few
+    cells never pays for explaining all of them.
+    """
 
     source: str
     destination: str
     port: str
     expected: bool
     actual: bool
-    reason: str = ""  # for a wrong cell: what happens, what the goal says, and why
-    explanation: list[str] = field(default_factory=list)  # only for wrong cells
+    _detail: Callable[[], tuple[str, list[str]]] | None = field(
+        default=None, repr=False, compare=False
+    )
+    _memo: list[tuple[str, list[str]]] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
         return self.expected == self.actual
+
+    def _details(self) -> tuple[str, list[str]]:
+        if not self._memo:
+            self._memo.append(self._detail() if self._detail is not None else ("", []))
+        return self._memo[0]
+
+    @property
+    def reason(self) -> str:
+        """For a wrong cell: what happens, what the goal says, and why ("" for a right one)."""
+        return self._details()[0]
+
+    @property
+    def explanation(self) -> list[str]:
+        """For a wrong cell: the evaluator's sentences ([] for a right one)."""
+        return self._details()[1]
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -163,18 +185,34 @@ def check(
     source: str = LEARNER_SOURCE,
     ipblocks: IPBlockMode = "pods",
 ) -> CheckReport:
-    """Evaluate `learner_yaml` together with the lesson's background and grade every check."""
-    bg_docs, bg_problems = load_text(lesson.background or "", BACKGROUND_SOURCE)
-    docs, learner_problems = load_text(learner_yaml or "", source)
-    cluster = build_cluster([*bg_docs, *docs], [*bg_problems, *learner_problems])
-    evaluator = Evaluator(cluster, ipblocks=ipblocks, externals=goal_addresses(lesson))
+    """Evaluate `learner_yaml` together with the lesson's background and grade every check.
+
+    One-off use (the CLI, lint, the quiz). A screen that grades many texts of one lesson keeps
+    a `learning.evaluation.LessonEvaluator`, which reads the background once.
+    """
+    # evaluation builds on this module: imported here to keep the import graph one way.
+    from k8snet_tutor.learning.evaluation import LessonEvaluator
+
+    return LessonEvaluator(lesson, ipblocks=ipblocks).report(learner_yaml, source=source)
+
+
+def grade(
+    lesson: Lesson,
+    cluster: Cluster,
+    evaluator: Evaluator,
+    documents: list[Document],
+    all_documents: list[Document],
+    *,
+    source: str = LEARNER_SOURCE,
+) -> CheckReport:
+    """Grade every check of `lesson` on a built cluster (`documents`: the learner's)."""
     problems = [p for p in cluster.problems if p.file == source]
     lesson_problems = [p for p in cluster.problems if p.file != source]
-    learner_docs = [d for d in docs if isinstance(d.data, dict)]
-    ctx = _Context(lesson, cluster, evaluator, learner_docs, [*bg_docs, *docs])
+    learner_docs = [d for d in documents if isinstance(d.data, dict)]
+    grader = _Grader(lesson, cluster, evaluator, learner_docs, all_documents)
     results = [_validity(problems)]
     for c in lesson.goal:
-        results.append(ctx.run(c))
+        results.append(grader.run(c))
     return CheckReport(lesson, results, problems, cluster, evaluator, learner_docs, lesson_problems)
 
 
@@ -281,7 +319,9 @@ def why(exp: Explanation) -> str:
     return "; ".join(parts)
 
 
-class _Context:
+class _Grader:
+    """Grades the checks of one lesson on one evaluated cluster."""
+
     def __init__(
         self,
         lesson: Lesson,
@@ -301,8 +341,7 @@ class _Context:
 
     def run(self, c: Check) -> CheckResult:
         result = CheckResult(c.id, c.description, True, hint=c.hint, type=c.type, check=c)
-        handler: Callable[[Any, CheckResult], None] = getattr(self, f"_{c.type}")
-        handler(c, result)
+        GRADERS[type(c)](self, c, result)
         result.passed = not result.reasons and all(cell.ok for cell in result.cells)
         if result.passed:
             result.reasons = []
@@ -355,44 +394,31 @@ class _Context:
 
     def actual(self, src: Target, dst: Target, probe: PortProbe) -> bool | None:
         """Is src -> dst on probe allowed? None when the pair cannot be asked about."""
-        ev = self.ev
         if isinstance(src, Service):
             return None
-        if isinstance(dst, Service):
-            return reach_service(ev, src, dst, probe).allowed
-        port: int
-        if isinstance(probe.port, str):
-            if not isinstance(dst, Pod):
-                return False
-            cp = dst.named_port(probe.port, probe.protocol)
-            if cp is None:
-                return False
-            port = cp.port
-        else:
-            port = probe.port
-        if isinstance(src, Pod) and isinstance(dst, Pod):
-            return ev.connections(src, dst).allows(port, probe.protocol)
-        if isinstance(src, External) and isinstance(dst, Pod):
-            return ev.connections_from_external(src, dst).allows(port, probe.protocol)
-        if isinstance(src, Pod) and isinstance(dst, External):
-            return ev.connections_to_external(src, dst).allows(port, probe.protocol)
-        return None
+        return cell_allowed(self.ev, src, dst, probe)
 
     def cell(
         self, src: Target, dst: Target, probe: PortProbe, expected: bool, actual: bool
     ) -> CellResult:
         out = CellResult(display(src), display(dst), str(probe), expected, actual)
-        if out.ok:
-            return out
+        if not out.ok:
+            assert not isinstance(src, Service)
+            out._detail = lambda: self.wrong_cell_detail(out, src, dst, probe)
+        return out
+
+    def wrong_cell_detail(
+        self, out: CellResult, src: Pod | External, dst: Target, probe: PortProbe
+    ) -> tuple[str, list[str]]:
+        """(reason, explanation) of a wrong cell."""
         head = (
-            f"{out.source} -> {out.destination} on {probe} is {verdict(actual)}, "
-            f"the goal says {verdict(expected)}"
+            f"{out.source} -> {out.destination} on {probe} is {verdict(out.actual)}, "
+            f"the goal says {verdict(out.expected)}"
         )
         if isinstance(dst, Service):
-            assert not isinstance(src, Service)
             sv = reach_service(self.ev, src, dst, probe)
-            out.explanation = sv.sentences()
-            first = out.explanation[0]
+            explanation = sv.sentences()
+            first = explanation[0]
             reason = (first.split(": ", 1)[1] if ": " in first else first).rstrip(".")
             # The endpoint that decides: a refusing one, else (goal: denied) an accepting one.
             pick = [e for e in sv.endpoints if not e.allowed] or sv.endpoints
@@ -403,13 +429,9 @@ class _Context:
                 reason += f"; {ep.pod.id}{port}: {detail}"
             elif sv.notes:
                 reason += f" ({sv.notes[0].rstrip('.')})"
-            out.reason = f"{head}: {reason.rstrip('.')}"
-            return out
-        assert not isinstance(src, Service)
+            return f"{head}: {reason.rstrip('.')}", explanation
         exp = explain(self.ev, src, dst, probe)
-        out.explanation = exp.sentences()
-        out.reason = f"{head}: {why(exp)}"
-        return out
+        return f"{head}: {why(exp)}", exp.sentences()
 
     def add_cells(self, result: CheckResult, cells: list[CellResult]) -> None:
         result.cells.extend(cells)
@@ -420,7 +442,7 @@ class _Context:
 
     # -- connection checks ----------------------------------------------------------------
 
-    def _probes(self, c: ProbesCheck, result: CheckResult) -> None:
+    def grade_probes(self, c: ProbesCheck, result: CheckResult) -> None:
         cells: list[CellResult] = []
         for p in c.probes:
             cell = self.probe(p, result)
@@ -442,7 +464,7 @@ class _Context:
             return None
         return self.cell(src, dst, p.port, p.expect, actual)
 
-    def _table(self, c: TableCheck, result: CheckResult) -> None:
+    def grade_table(self, c: TableCheck, result: CheckResult) -> None:
         expectations = self.table_expectations(c, result)
         if expectations is None:
             return
@@ -521,7 +543,7 @@ class _Context:
             return f"{pid} should be an endpoint, but it is not ready"
         return f"{pid} should be an endpoint, but is not"
 
-    def _endpoints(self, c: EndpointsCheck, result: CheckResult) -> None:
+    def grade_endpoints(self, c: EndpointsCheck, result: CheckResult) -> None:
         svc = self.service(c.service, result)
         if svc is None:
             return
@@ -539,7 +561,7 @@ class _Context:
                 f"the Service's selector ({sel})"
             )
 
-    def _service_port(self, c: ServicePortCheck, result: CheckResult) -> None:
+    def grade_service_port(self, c: ServicePortCheck, result: CheckResult) -> None:
         svc = self.service(c.service, result)
         if svc is None:
             return
@@ -573,7 +595,7 @@ class _Context:
                     f"says {c.target}"
                 )
 
-    def _exposed(self, c: ExposedCheck, result: CheckResult) -> None:
+    def grade_exposed(self, c: ExposedCheck, result: CheckResult) -> None:
         svc = self.service(c.service, result)
         if svc is None:
             return
@@ -591,7 +613,7 @@ class _Context:
 
     # -- pod and label checks ------------------------------------------------------------------
 
-    def _unique_ports(self, c: UniquePortsCheck, result: CheckResult) -> None:
+    def grade_unique_ports(self, c: UniquePortsCheck, result: CheckResult) -> None:
         wanted = self.pod_id(c.pod) if c.pod is not None else None
         found = False
         for doc in self.all_docs:
@@ -608,7 +630,7 @@ class _Context:
         if wanted is not None and not found:
             result.reasons.append(f"there is no pod {wanted} (yet)")
 
-    def _labels(self, c: LabelsCheck, result: CheckResult) -> None:
+    def grade_labels(self, c: LabelsCheck, result: CheckResult) -> None:
         pod = self.pod(c.pod, result)
         if pod is None:
             return
@@ -619,7 +641,7 @@ class _Context:
             elif have != v:
                 result.reasons.append(f"{pod.id} has {k}={have}, the goal wants {k}={v}")
 
-    def _selects(self, c: SelectsCheck, result: CheckResult) -> None:
+    def grade_selects(self, c: SelectsCheck, result: CheckResult) -> None:
         selected: set[str]
         what: str
         if c.policy is not None:
@@ -670,21 +692,21 @@ class _Context:
     def _count(self, kind: str) -> int:
         return sum(1 for d in self.learner_docs if d.data.get("kind") == kind)
 
-    def _max_policies(self, c: MaxPoliciesCheck, result: CheckResult) -> None:
+    def grade_max_policies(self, c: MaxPoliciesCheck, result: CheckResult) -> None:
         n = self._count("NetworkPolicy")
         if n > c.count:
             result.reasons.append(
                 f"your YAML has {n} NetworkPolicies; the goal allows at most {c.count}"
             )
 
-    def _objects(self, c: ObjectsCheck, result: CheckResult) -> None:
+    def grade_objects(self, c: ObjectsCheck, result: CheckResult) -> None:
         n = self._count(c.kind)
         if n != c.count:
             result.reasons.append(
                 f"your YAML has {n} object(s) of kind {c.kind}; the goal wants exactly {c.count}"
             )
 
-    def _forbid(self, c: ForbidCheck, result: CheckResult) -> None:
+    def grade_forbid(self, c: ForbidCheck, result: CheckResult) -> None:
         for doc, path in self.field_uses(c.field):
             line, col = doc.position(path) or (None, None)
             where = f"line {line}:{col}" if line is not None else "your YAML"
@@ -692,7 +714,7 @@ class _Context:
                 f"{where}: `{c.field}` is used here ({format_path(path)}); the goal forbids it"
             )
 
-    def _require(self, c: RequireCheck, result: CheckResult) -> None:
+    def grade_require(self, c: RequireCheck, result: CheckResult) -> None:
         if not any(True for _ in self.field_uses(c.field)):
             result.reasons.append(f"your YAML does not use `{c.field}` anywhere; the goal needs it")
 
@@ -707,6 +729,25 @@ class _Context:
                 elif path[-1] == name:
                     yield doc, path
 
+
+
+# Each check type's grader: adding a type means a dataclass in learning.lesson, its parser, and
+# one line here.
+Grader = Callable[[_Grader, Any, CheckResult], None]
+GRADERS: dict[type[Check], Grader] = {
+    ProbesCheck: _Grader.grade_probes,
+    TableCheck: _Grader.grade_table,
+    EndpointsCheck: _Grader.grade_endpoints,
+    ServicePortCheck: _Grader.grade_service_port,
+    ExposedCheck: _Grader.grade_exposed,
+    UniquePortsCheck: _Grader.grade_unique_ports,
+    LabelsCheck: _Grader.grade_labels,
+    SelectsCheck: _Grader.grade_selects,
+    MaxPoliciesCheck: _Grader.grade_max_policies,
+    ObjectsCheck: _Grader.grade_objects,
+    ForbidCheck: _Grader.grade_forbid,
+    RequireCheck: _Grader.grade_require,
+}
 
 def _key_paths(data: Any, prefix: FieldPath) -> Iterator[FieldPath]:
     if isinstance(data, dict):

@@ -6,38 +6,12 @@ learner does something that matters (passes a lesson, reveals a hint, resets, sa
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from k8snet_tutor.core.problems import Problem
-    from k8snet_tutor.tui.grid import MatrixModel
-
-
-@dataclass
-class Evaluation:
-    """The result of evaluating one version of the learner's (or the sandbox's) YAML."""
-
-    generation: int
-    text: str
-    model: MatrixModel | None  # None when the YAML has errors: the last good matrix stays
-    problems: list[Problem] = field(default_factory=list)  # of the edited text only
-    report: Any = None  # learning.checks.CheckReport for lessons
-    seconds: float = 0.0
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def passed(self) -> bool:
-        return bool(self.report is not None and self.ok and self.report.passed)
+    from k8snet_tutor.learning.evaluation import Evaluation
 
 
 class EvaluationStarted(Message):
@@ -49,9 +23,10 @@ class EvaluationStarted(Message):
 class EvaluationFinished(Message):
     """A worker evaluated the text of `generation`. A newer one replaces it in the queue."""
 
-    def __init__(self, evaluation: Evaluation) -> None:
+    def __init__(self, evaluation: Evaluation, generation: int) -> None:
         super().__init__()
         self.evaluation = evaluation
+        self.generation = generation
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, EvaluationFinished)

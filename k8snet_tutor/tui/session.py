@@ -1,7 +1,9 @@
 """What the tutor app works on: the lesson set and the learner's progress, behind one object.
 
 Screens ask the session for a lesson's saved YAML, hints used and completion, and tell it what
-changed; the session writes the progress file (atomically, through `learning.progress`).
+changed; the session writes the progress file (atomically, through `learning.progress`). Changes
+and saves hold one lock, so a save may run in a thread worker while the learner works on: it
+writes the whole progress as it is at that moment.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 
 from k8snet_tutor.learning.lesson import Lesson, LessonSet, discover
 from k8snet_tutor.learning.locations import progress_path
-from k8snet_tutor.learning.progress import Progress, atomic_write
+from k8snet_tutor.learning.progress import Progress
 
 
 @dataclass
@@ -30,7 +32,6 @@ class Session:
     progress_file: Path
     progress: Progress = field(repr=False, default_factory=Progress)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
-    _seq: int = 0
 
     @property
     def warnings(self) -> list[str]:
@@ -102,51 +103,34 @@ class Session:
     # -- changes --------------------------------------------------------------------------------
     def set_current(self, lesson_id: str) -> None:
         """The learner opened a lesson."""
-        self.progress.start(lesson_id)
+        with self._lock:
+            self.progress.start(lesson_id)
 
     def set_yaml(self, lesson_id: str, text: str) -> None:
-        self.progress.set_yaml(lesson_id, text)
+        with self._lock:
+            self.progress.set_yaml(lesson_id, text)
 
     def reset_yaml(self, lesson_id: str) -> None:
         """Back to the starter: forget the YAML, keep completion and hints."""
-        self.progress.lesson(lesson_id).yaml = None
+        with self._lock:
+            self.progress.lesson(lesson_id).yaml = None
 
     def reveal_hint(self, lesson_id: str) -> int:
-        return self.progress.record_hint(lesson_id)
+        with self._lock:
+            return self.progress.record_hint(lesson_id)
 
     def record_pass(self, lesson_id: str, text: str) -> bool:
         """The lesson's checks all pass; True when this completes it for the first time."""
-        return self.progress.record_attempt(lesson_id, True, text)
+        with self._lock:
+            return self.progress.record_attempt(lesson_id, True, text)
 
     def add_time(self, lesson_id: str, seconds: float) -> None:
-        self.progress.add_time(lesson_id, seconds)
+        with self._lock:
+            self.progress.add_time(lesson_id, seconds)
 
     def save(self) -> None:
-        """Write the progress file now, atomically (raises OSError)."""
+        """Write the progress file now, atomically (raises OSError); safe from any thread."""
         if self.progress.path is None:
             return  # the file could not be read: never overwrite it
         with self._lock:
-            self._seq += 1
             self.progress.save()
-
-    def snapshot(self) -> Snapshot | None:
-        """The progress as JSON, to be written off the UI thread by `write_snapshot`."""
-        if self.progress.path is None:
-            return None
-        self._seq += 1
-        return Snapshot(self._seq, self.progress.path, self.progress.to_json())
-
-    def write_snapshot(self, snapshot: Snapshot) -> bool:
-        """Write a snapshot unless a newer one exists (then that one is written); thread-safe."""
-        with self._lock:
-            if snapshot.seq != self._seq:
-                return False
-            atomic_write(snapshot.path, snapshot.text)
-            return True
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    seq: int
-    path: Path
-    text: str

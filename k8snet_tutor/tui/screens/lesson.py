@@ -10,14 +10,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Markdown, Static
+from textual.worker import get_current_worker
 
-from k8snet_tutor.learning.checks import LEARNER_SOURCE, CheckReport, check
+from k8snet_tutor.learning.checks import CheckReport
+from k8snet_tutor.learning.evaluation import Evaluation, LessonEvaluator
 from k8snet_tutor.learning.lesson import Lesson
 from k8snet_tutor.tui import help_data
-from k8snet_tutor.tui.grid import lesson_model
 from k8snet_tutor.tui.help_data import TOPIC_NAMES
 from k8snet_tutor.tui.messages import (
-    Evaluation,
     HintRevealed,
     LessonPassed,
     LessonReset,
@@ -27,7 +27,7 @@ from k8snet_tutor.tui.messages import (
 )
 from k8snet_tutor.tui.screens.modals import ConfirmScreen, DiffScreen, YamlViewScreen, unified_diff
 from k8snet_tutor.tui.screens.workbench import WorkbenchScreen
-from k8snet_tutor.tui.session import Session, Snapshot
+from k8snet_tutor.tui.session import Session
 from k8snet_tutor.tui.widgets.yaml_editor import YamlEditor
 
 
@@ -36,7 +36,6 @@ class LessonScreen(WorkbenchScreen):
 
     is_lesson_screen = True
     VIEWS = (("lesson", "Lesson"), ("yaml", "YAML"), ("matrix", "Matrix"), ("checks", "Checks"))
-    EDITOR_SOURCE = LEARNER_SOURCE
     VIEW_FOCUS = {
         "lesson": "#lesson-pane",
         "yaml": "#editor",
@@ -54,12 +53,12 @@ class LessonScreen(WorkbenchScreen):
         super().__init__()
         self.session = session
         self.lesson = lesson
+        self.evaluator = LessonEvaluator(lesson)
         self.passed = False
         self.passed_announced = False
         self.opened_at = time.monotonic()
         self._success_rendered = False
         self._flushed = False
-        self._last_good_report: CheckReport | None = None
 
     # -- layout -----------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -126,13 +125,8 @@ class LessonScreen(WorkbenchScreen):
             self._show_view(view)
 
     # -- evaluation -------------------------------------------------------------------------------
-    def compute(self, text: str, generation: int) -> Evaluation:
-        report = check(self.lesson, text)
-        model = lesson_model(report) if report.valid else None
-        return Evaluation(generation, text, model, list(report.problems), report)
-
-    def text_edited(self, text: str) -> None:
-        self._remember_yaml(text)
+    def compute(self, text: str) -> Evaluation:
+        return self.evaluator.evaluate(text)
 
     def _remember_yaml(self, text: str) -> None:
         """Keep the learner's YAML (an untouched starter is not worth remembering)."""
@@ -161,9 +155,7 @@ class LessonScreen(WorkbenchScreen):
     def _save(self, background: bool = False) -> None:
         """Save the progress: now, or (as the learner types) in a thread worker."""
         if background:
-            snapshot = self.session.snapshot()
-            if snapshot is not None:
-                self._write_progress(snapshot)
+            self._write_progress()
             return
         try:
             self.session.save()
@@ -172,17 +164,19 @@ class LessonScreen(WorkbenchScreen):
             return
         self.post_message(ProgressSaved(str(self.session.progress_file)))
 
-    @work(thread=True, group="save", exit_on_error=False)
-    def _write_progress(self, snapshot: Snapshot) -> None:
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    def _write_progress(self) -> None:
+        """Write the progress as it is now; a newer save replaces one not yet started."""
+        if get_current_worker().is_cancelled:
+            return
         try:
-            written = self.session.write_snapshot(snapshot)
+            self.session.save()
         except OSError as exc:
             self.app.call_from_thread(
                 self.notify, f"Could not save progress: {exc}", severity="error"
             )
             return
-        if written:
-            self.post_message(ProgressSaved(str(snapshot.path)))
+        self.post_message(ProgressSaved(str(self.session.progress_file)))
 
     def _render_checks(self, evaluation: Evaluation) -> None:
         report = evaluation.report
@@ -192,14 +186,14 @@ class LessonScreen(WorkbenchScreen):
             return
         results = list(report.results)
         stale_from = None
-        if evaluation.errors and self._last_good_report is not None:
+        good = self.state.current  # the last evaluation of valid YAML
+        last_good: CheckReport | None = good.report if good is not None else None
+        if evaluation.errors and last_good is not None:
             # While the YAML is broken, the goal checks are those of the last valid YAML
             # (like the matrix): only the validity check is live.
             results = [r for r in results if r.type == "valid"]
             stale_from = len(results)
-            results += [r for r in self._last_good_report.results if r.type != "valid"]
-        elif not evaluation.errors:
-            self._last_good_report = report
+            results += [r for r in last_good.results if r.type != "valid"]
         ok = sum(1 for r in results if r.passed)
         text.append(f"Checks {ok}/{len(results)}\n", style="bold")
         for i, r in enumerate(results):
@@ -252,7 +246,7 @@ class LessonScreen(WorkbenchScreen):
             text.append_text(self.problems_text(evaluation))
             text.append("The matrix shows your last valid YAML.", style="dim")
         elif self.model is not None:
-            wrong = self.model.wrong_count()
+            wrong = self.state.wrong
             if self.passed:
                 text.append("✓ All checks pass", style="bold green")
             elif wrong:
@@ -272,7 +266,7 @@ class LessonScreen(WorkbenchScreen):
     def update_matrix_summary(self) -> None:
         if self.model is None:
             return
-        wrong = self.model.wrong_count()
+        wrong = self.state.wrong
         text = Text()
         if wrong:
             text.append(
@@ -280,8 +274,9 @@ class LessonScreen(WorkbenchScreen):
             )
         else:
             text.append(" matches the goal ✓", style="bold green")
-        if self.changed_cells:
-            text.append(f"  *{len(self.changed_cells)} changed", style="bold")
+        changed = self.changed_cells
+        if changed:
+            text.append(f"  *{len(changed)} changed", style="bold")
         if self.stale:
             text.append("  (stale)", style="bold red")
         self.set_text("#matrix-summary", text)

@@ -14,18 +14,17 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input, Static
 
-from k8snet_tutor.core.cluster import merge_text
-from k8snet_tutor.core.evaluate import Evaluator, IPBlockMode
+from k8snet_tutor.core.evaluate import IPBlockMode
 from k8snet_tutor.core.matrix import Matrix, to_csv, to_json, to_markdown
 from k8snet_tutor.core.ports import PortProbe
+from k8snet_tutor.learning.evaluation import Evaluation, SandboxEvaluator
+from k8snet_tutor.learning.matrix_view import ALL_PORTS
 from k8snet_tutor.tui import help_data
-from k8snet_tutor.tui.grid import ALL_PORTS, sandbox_model
-from k8snet_tutor.tui.messages import Evaluation, MatrixExported
+from k8snet_tutor.tui.messages import MatrixExported
 from k8snet_tutor.tui.screens.modals import ConfirmScreen, DiffScreen, PromptScreen, unified_diff
 from k8snet_tutor.tui.screens.workbench import WorkbenchScreen
 from k8snet_tutor.tui.widgets.yaml_editor import YamlEditor
 
-SANDBOX_SOURCE = "sandbox.yaml"
 SUFFIXES = (".yaml", ".yml", ".json")
 EXAMPLE = """\
 # A sandbox: write (or paste) Kubernetes manifests; the matrix follows as you type.
@@ -94,7 +93,6 @@ class SandboxScreen(WorkbenchScreen):
     """Experiment with real manifests."""
 
     VIEWS = (("matrix", "Matrix"), ("yaml", "YAML"))
-    EDITOR_SOURCE = SANDBOX_SOURCE
     VIEW_FOCUS = {"yaml": "#editor", "matrix": "#matrix"}
     BINDINGS = [
         *help_data.bindings(help_data.SANDBOX_KEYS),
@@ -114,6 +112,7 @@ class SandboxScreen(WorkbenchScreen):
         self.original = text
         self.files = list(files)
         self.ipblocks: IPBlockMode = ipblocks
+        self.evaluator = SandboxEvaluator(ipblocks=ipblocks)
         self.title_text = title
 
     def compose(self) -> ComposeResult:
@@ -151,22 +150,8 @@ class SandboxScreen(WorkbenchScreen):
             self._show_view(view)
 
     # -- evaluation -------------------------------------------------------------------------------
-    def compute(self, text: str, generation: int) -> Evaluation:
-        cluster = merge_text([(text, SANDBOX_SOURCE)])
-        problems = list(cluster.problems)
-        errors = [p for p in problems if p.severity == "error" and p.code == "yaml-syntax"]
-        if errors:
-            # A syntax error hides whole documents: keep the last good matrix instead.
-            return Evaluation(generation, text, None, problems)
-        evaluator = Evaluator(cluster, ipblocks=self.ipblocks)
-        model = sandbox_model(cluster, evaluator)
-        return Evaluation(
-            generation,
-            text,
-            model,
-            [p for p in problems if p.severity != "error"]
-            + [p for p in problems if p.severity == "error"],
-        )
+    def compute(self, text: str) -> Evaluation:
+        return self.evaluator.evaluate(text)
 
     def evaluated(self, evaluation: Evaluation) -> None:
         pass

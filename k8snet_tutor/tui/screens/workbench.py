@@ -9,7 +9,6 @@ import os
 import shlex
 import subprocess
 import tempfile
-import time
 from typing import ClassVar
 
 from rich.text import Text
@@ -21,13 +20,10 @@ from textual.timer import Timer
 from textual.widgets import Select, Static, Tab, Tabs
 from textual.worker import get_current_worker
 
-from k8snet_tutor.tui.grid import MatrixModel
-from k8snet_tutor.tui.messages import (
-    Evaluation,
-    EvaluationFinished,
-    EvaluationStarted,
-    MatrixUpdated,
-)
+from k8snet_tutor.learning.evaluation import Evaluation
+from k8snet_tutor.learning.matrix_view import MatrixView
+from k8snet_tutor.tui.messages import EvaluationFinished, EvaluationStarted, MatrixUpdated
+from k8snet_tutor.tui.state import WorkbenchState
 from k8snet_tutor.tui.widgets.matrix_grid import MatrixGrid
 from k8snet_tutor.tui.widgets.yaml_editor import YamlEditor
 
@@ -38,35 +34,68 @@ WARM_CELLS = 10_000
 
 
 class WorkbenchScreen(Screen[None]):
-    """Base class: subclasses compose the layout and implement `compute` (run in a thread)."""
+    """Base class: subclasses compose the layout and implement `compute` (run in a thread).
+
+    All the screen knows about its evaluations is `self.state` (one `WorkbenchState`), changed
+    only on the UI thread and handed to the matrix widget; the properties below read it.
+    """
 
     VIEWS: ClassVar[tuple[tuple[str, str], ...]] = ()  # (id, label) of the narrow-mode tabs
-    EDITOR_SOURCE = "input.yaml"
 
     def __init__(self) -> None:
         super().__init__()
-        self.generation = 0
-        self.evaluated_generation = -1
-        self._in_flight_generation = -1
+        self.state = WorkbenchState()
         self._cursor_placed = False
-        self.model: MatrixModel | None = None  # the last good matrix
-        self.previous_model: MatrixModel | None = None
-        self.last: Evaluation | None = None
-        self.port: str = ""
-        self.changed_cells: set[tuple[int, int]] = set()
-        self.stale = False
         self._debounce: Timer | None = None
+        self._shown_text: dict[str, object] = {}  # widget id -> what `set_text` last showed
         self.view = self.VIEWS[0][0] if self.VIEWS else ""
-        self.last_seconds = 0.0
+
+    # -- reading the state --------------------------------------------------------------------
+    @property
+    def generation(self) -> int:
+        return self.state.generation
+
+    @property
+    def evaluated_generation(self) -> int:
+        return self.state.evaluated
+
+    @property
+    def last(self) -> Evaluation | None:
+        return self.state.last
+
+    @property
+    def model(self) -> MatrixView | None:
+        """The matrix view on screen (the last good one while the YAML is broken)."""
+        return self.state.view
+
+    @property
+    def previous_model(self) -> MatrixView | None:
+        return self.state.previous_view
+
+    @property
+    def port(self) -> str:
+        return self.state.port
+
+    @property
+    def stale(self) -> bool:
+        return self.state.stale
+
+    @property
+    def changed_cells(self) -> set[tuple[int, int]]:
+        return self.state.changed
+
+    @property
+    def last_seconds(self) -> float:
+        return self.state.last.seconds if self.state.last is not None else 0.0
 
     # -- layout helpers ---------------------------------------------------------------------------
     def set_text(self, selector: str, content: Text | str) -> None:
         """Update a Static only when its content changes: an update re-lays out the screen."""
         widget = self.query_one(selector, Static)
         key = (content.plain, tuple(content.spans)) if isinstance(content, Text) else content
-        if getattr(widget, "_k8snet_last", None) == key:
+        if self._shown_text.get(selector) == key:
             return
-        widget._k8snet_last = key  # type: ignore[attr-defined]
+        self._shown_text[selector] = key
         widget.update(content)
 
     def compose_view_tabs(self) -> ComposeResult:
@@ -151,14 +180,10 @@ class WorkbenchScreen(Screen[None]):
 
     @on(YamlEditor.Changed, "#editor")
     def _editor_changed(self, event: YamlEditor.Changed) -> None:
-        self.text_edited(event.text_area.text)
         self.schedule_evaluation()
 
-    def text_edited(self, text: str) -> None:
-        """Hook: the text changed (before the debounce)."""
-
     def schedule_evaluation(self, immediate: bool = False) -> None:
-        self.generation += 1
+        self.state.generation += 1
         if self._debounce is not None:
             self._debounce.stop()
             self._debounce = None
@@ -169,93 +194,61 @@ class WorkbenchScreen(Screen[None]):
 
     def _start_evaluation(self) -> None:
         self._debounce = None
+        state = self.state
         text = self.editor.text
-        if (
-            self.last is not None
-            and self.last.text == text
-            and self.evaluated_generation == self._in_flight_generation
-        ):
+        if state.last is not None and state.last.text == text and state.evaluated == state.in_flight:
             # Nothing changed since the result on screen (undo back, load of the same text):
             # keep it, and its "changed" marks.
-            self.evaluated_generation = self.generation
+            state.evaluated = state.generation
             return
-        self._in_flight_generation = self.generation
-        self.post_message(EvaluationStarted(self.generation))
+        state.in_flight = state.generation
+        self.post_message(EvaluationStarted(state.generation))
         self._status_busy(True)
-        self.evaluate(text, self.generation, self.port)
+        self.evaluate(text, state.generation, state.port, state.view)
 
     @work(thread=True, exclusive=True, group="evaluate", exit_on_error=False)
-    def evaluate(self, text: str, generation: int, port: str) -> None:
+    def evaluate(self, text: str, generation: int, port: str, previous: MatrixView | None) -> None:
+        """Evaluate off the UI thread; the result goes back in a message (no state written)."""
         worker = get_current_worker()
-        started = time.perf_counter()
-        evaluation = self.compute(text, generation)
-        if evaluation.model is not None:
-            # Warm what the UI will show first, off the UI thread.
-            show = port if port in evaluation.model.ports else evaluation.model.ports[0]
-            evaluation.model.grid(show)
-            evaluation.model.wrong_count()
-            previous = self.model
-            if previous is not None:
-                self._changed_cache = (
-                    evaluation.model,
-                    show,
-                    evaluation.model.changed(previous, show),
-                )
-        evaluation.seconds = time.perf_counter() - started
+        evaluation = self.compute(text)
+        view = evaluation.view
+        if view is not None:
+            # Warm what the UI will show first.
+            show = port if port in view.ports else (view.wrong_ports() or view.ports)[0]
+            view.grid(show)
+            view.wrong_count()
+            evaluation.changed_from(previous, show)
         if worker.is_cancelled:
             return
-        self.post_message(EvaluationFinished(evaluation))
+        self.post_message(EvaluationFinished(evaluation, generation))
         # Then warm the other ports of a small matrix, so switching port is instant (a big
         # one would compete with the next keystroke for the interpreter; it computes on demand).
-        model = evaluation.model
-        if model is not None and len(model.rows) * len(model.cols) <= WARM_CELLS:
-            for other in model.ports:
+        if view is not None and len(view.rows) * len(view.cols) <= WARM_CELLS:
+            for other in view.ports:
                 if worker.is_cancelled:
                     return
-                model.grid(other)
+                view.grid(other)
 
-    def compute(self, text: str, generation: int) -> Evaluation:  # pragma: no cover - abstract
+    def compute(self, text: str) -> Evaluation:  # pragma: no cover - abstract
         raise NotImplementedError
 
     @on(EvaluationFinished)
     def _evaluation_finished(self, message: EvaluationFinished) -> None:
-        evaluation = message.evaluation
-        if evaluation.generation != self.generation:
+        state = self.state
+        if message.generation != state.generation:
             return  # a newer edit is on its way: drop this stale result
-        self.evaluated_generation = evaluation.generation
-        self.last_seconds = evaluation.seconds
-        self.last = evaluation
+        evaluation = message.evaluation
+        state.accept(evaluation, message.generation)
         self._status_busy(False)
         first_error = evaluation.errors[0] if evaluation.errors else None
         self.editor.set_error_line(first_error.line if first_error else None)
-        if evaluation.model is not None:
-            self.previous_model = self.model
-            self.model = evaluation.model
-            self.stale = False
-            ports = evaluation.model.ports
-            if self.port not in ports:
-                # Start on the first port with cells that differ from the goal, if any.
-                wrong = [p for p in evaluation.model.goal.ports if evaluation.model.grid(p).wrong]
-                self.port = wrong[0] if wrong else ports[0]
-            self.changed_cells = self._changed_for(self.port)
-        else:
-            self.stale = self.model is not None
         self._refresh_ports()
         self.refresh_matrix()
         self.evaluated(evaluation)
         self.update_status()
-        wrong_cells = self.model.wrong_count() if self.model is not None else 0
         self.post_message(
-            MatrixUpdated(evaluation.generation, wrong_cells, len(self.changed_cells), self.stale)
+            MatrixUpdated(message.generation, state.wrong, len(state.changed), state.stale)
         )
-
-    def _changed_for(self, port: str) -> set[tuple[int, int]]:
-        cached = getattr(self, "_changed_cache", None)
-        if cached is not None and cached[0] is self.model and cached[1] == port:
-            return set(cached[2])
-        if self.model is None:
-            return set()
-        return self.model.changed(self.previous_model, port)
 
     def evaluated(self, evaluation: Evaluation) -> None:
         """Hook: a fresh evaluation is on screen."""
@@ -263,7 +256,8 @@ class WorkbenchScreen(Screen[None]):
     # -- matrix -----------------------------------------------------------------------------------
     def _refresh_ports(self) -> None:
         select = self.query_one("#port", Select)
-        ports = self.model.ports if self.model is not None else []
+        view = self.state.view
+        ports = view.ports if view is not None else []
         options = [(p, p) for p in ports]
         if getattr(self, "_port_options", None) != options:
             self._port_options = options
@@ -279,25 +273,23 @@ class WorkbenchScreen(Screen[None]):
             self.set_port(event.value)
 
     def set_port(self, port: str) -> None:
-        self.port = port
-        self.changed_cells = self._changed_for(port)
+        self.state.port = port
         self._refresh_ports()
         self.refresh_matrix()
         self.update_status()
 
     def action_cycle_port(self) -> None:
-        if self.model is None or not self.model.ports:
+        view = self.state.view
+        if view is None or not view.ports:
             return
-        ports = self.model.ports
+        ports = view.ports
         i = ports.index(self.port) if self.port in ports else -1
         self.set_port(ports[(i + 1) % len(ports)])
 
     def refresh_matrix(self) -> None:
-        matrix = self.matrix
-        if self.model is None:
-            matrix.set_model(None, "")
+        self.matrix.show(self.state)
+        if self.state.view is None:
             return
-        matrix.set_model(self.model, self.port, changed=self.changed_cells, stale=self.stale)
         if not self._cursor_placed:
             self._cursor_placed = True
             self._place_cursor()
@@ -306,8 +298,9 @@ class WorkbenchScreen(Screen[None]):
     def _place_cursor(self) -> None:
         """First time: put the cursor on the first cell that differs from the goal (else on
         the first cell that is not a pod to itself), so the explanation starts useful."""
-        assert self.model is not None
-        grid = self.model.grid(self.port)
+        view = self.state.view
+        assert view is not None
+        grid = view.grid(self.port)
         if grid.wrong:
             r, c = min(grid.wrong)
         else:
@@ -316,19 +309,21 @@ class WorkbenchScreen(Screen[None]):
                     (r, c)
                     for r, row in enumerate(grid.cells)
                     for c, code in enumerate(row)
-                    if self.model.rows[r].id != self.model.cols[c].id
+                    if view.rows[r].id != view.cols[c].id
                 ),
                 (0, 0),
             )
-        if self.model.rows and self.model.cols:
-            self.matrix.move_to(self.model.rows[r].id, self.model.cols[c].id)
+        if view.rows and view.cols:
+            self.matrix.move_to(view.rows[r].id, view.cols[c].id)
 
     def update_matrix_summary(self) -> None:
         text = Text()
-        if self.model is not None:
-            text.append(f" {len(self.model.rows)}×{len(self.model.cols)}", style="dim")
-            if self.changed_cells:
-                text.append(f"  *{len(self.changed_cells)} changed", style="bold")
+        view = self.state.view
+        if view is not None:
+            text.append(f" {len(view.rows)}×{len(view.cols)}", style="dim")
+            changed = self.changed_cells
+            if changed:
+                text.append(f"  *{len(changed)} changed", style="bold")
         if self.stale:
             text.append("  stale: fix the YAML", style="bold red")
         self.set_text("#matrix-summary", text)
@@ -344,14 +339,16 @@ class WorkbenchScreen(Screen[None]):
 
     def show_explanation(self) -> None:
         cell = self.matrix.current_cell()
-        if self.model is None or cell is None:
+        evaluation = self.state.current
+        if evaluation is None or evaluation.view is None or cell is None:
             self.set_text(
                 "#explanation", "Move the cursor onto a cell to see why it is allowed or denied."
             )
             return
         text = Text()
-        src, dst = self.model.rows[cell.row], self.model.cols[cell.col]
-        grid = self.model.grid(self.port)
+        view = evaluation.view
+        src, dst = view.rows[cell.row], view.cols[cell.col]
+        grid = view.grid(self.port)
         text.append(f"{src.id} → {dst.id}  ({self.port})\n", style="bold")
         expected = grid.expected.get((cell.row, cell.col))
         if expected is not None:
@@ -364,7 +361,7 @@ class WorkbenchScreen(Screen[None]):
         if self.stale:
             text.append("(from the last valid YAML)\n", style="dim")
         try:
-            sentences = self.model.explain_cell(cell.row, cell.col, self.port)
+            sentences = evaluation.explain(cell.row, cell.col, self.port)
         except Exception as exc:  # never let an explanation crash the screen
             sentences = [f"(no explanation: {exc})"]
         seen: list[str] = []

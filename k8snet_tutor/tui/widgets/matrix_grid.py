@@ -20,7 +20,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from k8snet_tutor.tui.grid import ALLOWED, DENIED, NA, PARTIAL, SELF, Grid, MatrixModel
+from k8snet_tutor.learning.matrix_view import ALLOWED, DENIED, NA, PARTIAL, SELF, Grid, MatrixView
+from k8snet_tutor.tui.state import WorkbenchState
 
 GLYPHS = {ALLOWED: "✓", DENIED: "✗", SELF: "·", NA: "–", PARTIAL: "◐"}
 HEADER_LINES = 2
@@ -50,7 +51,7 @@ class CellRef:
 
 
 class MatrixGrid(ScrollView, can_focus=True):
-    """Cells of a `MatrixModel` for one port, with a cell cursor."""
+    """Cells of a `MatrixView` for one port, with a cell cursor."""
 
     COMPONENT_CLASSES = {
         "matrix--header",
@@ -122,7 +123,7 @@ class MatrixGrid(ScrollView, can_focus=True):
         self, *, name: str | None = None, id: str | None = None, classes: str | None = None
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self.model: MatrixModel | None = None
+        self.model: MatrixView | None = None
         self.port: str = ""
         self.grid_data: Grid | None = None
         self.changed: set[tuple[int, int]] = set()
@@ -137,9 +138,13 @@ class MatrixGrid(ScrollView, can_focus=True):
         self._row_start: list[bool] = []
 
     # -- data ---------------------------------------------------------------------------------
+    def show(self, state: WorkbenchState) -> None:
+        """Show the screen's state: its view on its port, the changed cells, stale or not."""
+        self.set_model(state.view, state.port, changed=state.changed, stale=state.stale)
+
     def set_model(
         self,
-        model: MatrixModel | None,
+        model: MatrixView | None,
         port: str,
         *,
         changed: set[tuple[int, int]] | None = None,
@@ -161,11 +166,6 @@ class MatrixGrid(ScrollView, can_focus=True):
         self._clamp_cursor()
         self.refresh()
         self._post_highlight()
-
-    def set_stale(self, stale: bool) -> None:
-        if stale != self.stale:
-            self.stale = stale
-            self.refresh()
 
     def watch_filter_text(self) -> None:
         self._layout()

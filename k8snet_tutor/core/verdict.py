@@ -1,0 +1,161 @@
+"""The verdict of one cell: may `source` open `probe` on `destination`?
+
+Every consumer asks here: the lesson checks (`learning.checks`), the live matrix view
+(`learning.matrix_view`) and the CLI's tables (`core.matrix`). A cell is a code:
+
+    ALLOWED, DENIED   the policies' answer for the probe (a port number or a named port)
+    SELF              a single pod to itself: always allowed, never asked about
+    NA                nothing to evaluate (a Service without this port, an address to an address)
+    PARTIAL           the "all ports" view (no probe): some ports allowed, not all
+
+Pod and external cells read the evaluator's connection sets; a Service cell is its endpoints'
+cells on the port `targetPort` resolves to for each endpoint (the rule `core.services` explains:
+a Service works only when every endpoint answers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from k8snet_tutor.core.cluster import Pod, Service
+from k8snet_tutor.core.evaluate import Evaluator, External
+from k8snet_tutor.core.ports import ConnectionSet, PortProbe
+from k8snet_tutor.core.services import endpoints, find_port, target_port
+
+DENIED = 0
+ALLOWED = 1
+SELF = 2
+NA = 3
+PARTIAL = 4
+
+Code = int
+Reach = Literal["all", "some", "none", "no-endpoints", "no-port", "not-exposed"]
+Endpoint = Pod | External
+Target = Pod | Service | External
+
+
+def probe_allowed(conn: ConnectionSet, probe: PortProbe, dst: Pod | None) -> bool:
+    """Is `probe` inside `conn`? A named probe port is looked up on the destination pod."""
+    if isinstance(probe.port, str):
+        if dst is None:
+            return False
+        cp = dst.named_port(probe.port, probe.protocol)
+        return cp is not None and conn.allows(cp.port, probe.protocol)
+    return conn.allows(probe.port, probe.protocol)
+
+
+def conn_code(conn: ConnectionSet, probe: PortProbe | None, dst: Pod | None) -> Code:
+    """The code of a connection set: for `probe`, or (None) over all ports."""
+    if probe is None:
+        if conn.is_all:
+            return ALLOWED
+        return PARTIAL if conn else DENIED
+    return ALLOWED if probe_allowed(conn, probe, dst) else DENIED
+
+
+def connections(ev: Evaluator, src: Endpoint, dst: Endpoint) -> ConnectionSet | None:
+    """What `src` may open on `dst` (None: two addresses outside the cluster)."""
+    if isinstance(src, Pod):
+        if isinstance(dst, Pod):
+            return ev.connections(src, dst)
+        return ev.connections_to_external(src, dst)
+    if isinstance(dst, Pod):
+        return ev.connections_from_external(src, dst)
+    return None
+
+
+@dataclass(frozen=True)
+class ServiceTargets:
+    """A Service port as a client sees it: its endpoints and the pod port each one receives on
+    (None: the named targetPort is missing on that pod). `reach` is set when there is nothing
+    to ask the endpoints (no such port, no endpoints, not reachable from outside)."""
+
+    service: Service
+    protocol: str
+    targets: tuple[tuple[Pod, int | None], ...] = ()
+    reach: Reach | None = None
+
+
+def service_targets(
+    ev: Evaluator, svc: Service, probe: PortProbe, *, external: bool
+) -> ServiceTargets:
+    if external and svc.type not in ("NodePort", "LoadBalancer"):
+        return ServiceTargets(svc, probe.protocol, reach="not-exposed")
+    sp = find_port(svc, probe, external=external)
+    if sp is None:
+        return ServiceTargets(svc, probe.protocol, reach="no-port")
+    pods = endpoints(ev.cluster, svc)
+    if not pods:
+        return ServiceTargets(svc, sp.protocol, reach="no-endpoints")
+    return ServiceTargets(svc, sp.protocol, tuple((pod, target_port(sp, pod)) for pod in pods))
+
+
+def reach_of(ev: Evaluator, src: Endpoint, targets: ServiceTargets) -> Reach:
+    """How many endpoints of a Service port accept `src`: all, some or none."""
+    if targets.reach is not None:
+        return targets.reach
+    ok = 0
+    for pod, port in targets.targets:
+        if port is None:
+            continue
+        conn = connections(ev, src, pod)
+        if conn is not None and conn.allows(port, targets.protocol):
+            ok += 1
+    if ok == len(targets.targets):
+        return "all"
+    return "some" if ok else "none"
+
+
+def service_reach(ev: Evaluator, src: Endpoint, svc: Service, probe: PortProbe) -> Reach:
+    """Can `src` use `svc` on `probe` (a Service port; a nodePort from outside the cluster)?"""
+    return reach_of(ev, src, service_targets(ev, svc, probe, external=isinstance(src, External)))
+
+
+def reach_code(reach: Reach) -> Code:
+    if reach in ("no-port", "not-exposed"):
+        return NA
+    return ALLOWED if reach == "all" else DENIED
+
+
+def cell(ev: Evaluator, src: Endpoint, dst: Target, probe: PortProbe | None) -> Code:
+    """The verdict of one cell (`probe` None: the "all ports" view)."""
+    if isinstance(dst, Service):
+        if probe is None:
+            return NA
+        return reach_code(service_reach(ev, src, dst, probe))
+    if isinstance(src, Pod) and isinstance(dst, Pod) and src.id == dst.id and src.replicas <= 1:
+        return SELF
+    conn = connections(ev, src, dst)
+    if conn is None:
+        return NA
+    return conn_code(conn, probe, dst if isinstance(dst, Pod) else None)
+
+
+def allowed(ev: Evaluator, src: Endpoint, dst: Target, probe: PortProbe) -> bool | None:
+    """Is the cell allowed? A pod to itself always is; None when there is nothing to evaluate
+    between the two (two addresses outside the cluster). A Service without the port, or not
+    reachable from outside, is not allowed."""
+    code = cell(ev, src, dst, probe)
+    if code == NA and not isinstance(dst, Service):
+        return None
+    return code in (ALLOWED, SELF)
+
+
+__all__ = [
+    "ALLOWED",
+    "DENIED",
+    "NA",
+    "PARTIAL",
+    "SELF",
+    "ServiceTargets",
+    "allowed",
+    "cell",
+    "conn_code",
+    "connections",
+    "probe_allowed",
+    "reach_code",
+    "reach_of",
+    "service_reach",
+    "service_targets",
+]
