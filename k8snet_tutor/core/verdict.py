@@ -133,13 +133,15 @@ def cell(ev: Evaluator, src: Endpoint, dst: Target, probe: PortProbe | None) -> 
 
 
 def allowed(ev: Evaluator, src: Endpoint, dst: Target, probe: PortProbe) -> bool | None:
-    """Is the cell allowed? A pod to itself always is; None when there is nothing to evaluate
-    between the two (two addresses outside the cluster). A Service without the port, or not
-    reachable from outside, is not allowed."""
-    code = cell(ev, src, dst, probe)
-    if code == NA and not isinstance(dst, Service):
+    """Is the connection allowed? None when there is nothing to evaluate between the two (two
+    addresses outside the cluster). A Service answers when every endpoint does; a pod reaches
+    itself on any port it declares (the matrix shows that cell as SELF)."""
+    if isinstance(dst, Service):
+        return service_reach(ev, src, dst, probe) == "all"
+    conn = connections(ev, src, dst)
+    if conn is None:
         return None
-    return code in (ALLOWED, SELF)
+    return probe_allowed(conn, probe, dst if isinstance(dst, Pod) else None)
 
 
 __all__ = [

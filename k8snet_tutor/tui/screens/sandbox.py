@@ -4,8 +4,11 @@ clusters, export of the matrix, and a diff against the original files."""
 from __future__ import annotations
 
 import os
+import stat
+import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from rich.text import Text
 from textual import on
@@ -14,9 +17,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input, Static
 
+from k8snet_tutor.core import manifests
 from k8snet_tutor.core.evaluate import IPBlockMode
 from k8snet_tutor.core.matrix import Matrix, to_csv, to_json, to_markdown
 from k8snet_tutor.core.ports import PortProbe
+from k8snet_tutor.core.problems import Problem
 from k8snet_tutor.learning.evaluation import Evaluation, SandboxEvaluator
 from k8snet_tutor.learning.matrix_view import ALL_PORTS
 from k8snet_tutor.tui import help_data
@@ -25,7 +30,6 @@ from k8snet_tutor.tui.screens.modals import ConfirmScreen, DiffScreen, PromptScr
 from k8snet_tutor.tui.screens.workbench import WorkbenchScreen
 from k8snet_tutor.tui.widgets.yaml_editor import YamlEditor
 
-SUFFIXES = (".yaml", ".yml", ".json")
 EXAMPLE = """\
 # A sandbox: write (or paste) Kubernetes manifests; the matrix follows as you type.
 apiVersion: v1
@@ -50,42 +54,68 @@ spec:
 """
 
 
-def _files(path: Path) -> list[Path]:
-    if path.is_file():
-        return [path]
-    found: list[Path] = []
-    for root, dirs, names in os.walk(path):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(names):
-            if name.lower().endswith(SUFFIXES) and not name.startswith("."):
-                found.append(Path(root) / name)
-    return found
+def _read_text(path: str) -> tuple[str | None, str | None]:
+    """A manifest file's text, or (None, why not): the checks `matrix` makes (a regular file,
+    at most MAX_FILE_BYTES, UTF-8 or UTF-16 with a byte order mark)."""
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            return None, "not a regular file"
+        if info.st_size > manifests.MAX_FILE_BYTES:
+            return None, f"larger than {manifests.MAX_FILE_BYTES // (1024 * 1024)} MB"
+        with open(path, "rb") as handle:
+            raw = handle.read(manifests.MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        return None, str(exc.strerror or exc)
+    text, problem = manifests._decode(raw, path)
+    return text, (problem.message if problem is not None else None)
 
 
-def read_manifests(paths: Sequence[str | os.PathLike[str]]) -> tuple[str, list[str], list[str]]:
-    """Files and folders -> (one multi-document YAML text, files read, errors).
+def read_manifests(
+    paths: Sequence[str | os.PathLike[str]], stdin: TextIO | None = None
+) -> tuple[str, list[str], list[str]]:
+    """Files, folders and `-` (standard input) -> (one multi-document YAML text, files read,
+    errors). Folders are read as `k8snet-tutor matrix` reads them (`core.manifests`: name
+    order with subfolders in place, hidden names skipped, links to folders not followed).
 
     Each file starts with a `# file: PATH` comment so the combined text stays navigable.
     """
     chunks: list[str] = []
     files: list[str] = []
     errors: list[str] = []
+
+    def add(name: str, text: str) -> None:
+        files.append(name)
+        body = text.strip("\n")
+        if body.startswith("---"):
+            body = body[3:].lstrip("\n")
+        chunks.append(f"# file: {name}\n{body}\n")
+
     for given in paths:
-        path = Path(given).expanduser()
-        if not path.exists():
+        name = os.fspath(given)
+        if name == "-":
+            stream = stdin if stdin is not None else sys.stdin
+            try:
+                add("<stdin>", stream.read(manifests.MAX_FILE_BYTES + 1))
+            except (OSError, ValueError, UnicodeDecodeError) as exc:
+                errors.append(f"<stdin>: {exc}")
+            continue
+        path = os.path.expanduser(name)
+        if os.path.isdir(path):
+            problems: list[Problem] = []
+            found = manifests._manifest_files(path, problems)
+            errors.extend(f"{p.file}: {p.message}" for p in problems)
+        elif os.path.lexists(path):
+            found = [path]
+        else:
             errors.append(f"{given}: no such file or folder")
             continue
-        for f in _files(path):
-            try:
-                text = f.read_text(encoding="utf-8-sig")
-            except (OSError, UnicodeDecodeError) as exc:
-                errors.append(f"{f}: {exc}")
-                continue
-            files.append(str(f))
-            body = text.strip("\n")
-            if body.startswith("---"):
-                body = body[3:].lstrip("\n")
-            chunks.append(f"# file: {f}\n{body}\n")
+        for f in found:
+            text, error = _read_text(f)
+            if text is None:
+                errors.append(f"{f}: {error}")
+            else:
+                add(f, text)
     return "---\n".join(chunks), files, errors
 
 
