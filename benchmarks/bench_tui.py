@@ -12,6 +12,8 @@ Measures, with `time.perf_counter`:
                     edit reaching the editor until the matrix shows the new evaluation and the
                     screen has rendered, minus the 150 ms debounce
     sandbox         the same in the sandbox with 300 pods (benchmarks/generate.py)
+    lesson open     from opening the 20-pod lesson (home screen -> lesson screen) until its
+                    first matrix has been drawn (the first evaluation included)
 
 Targets (2-core machine): first frame < 1 s; keystroke -> matrix < 100 ms after the debounce in
 a lesson, < 500 ms in a 300-pod sandbox.
@@ -181,6 +183,33 @@ async def keystrokes(app: Any, repeat: int) -> tuple[list[float], list[float]]:
     return times, worker_seconds
 
 
+async def lesson_opens(app: Any, lesson_id: str, repeat: int) -> list[float]:
+    """Open a lesson from the home screen; for each, the time until its matrix is drawn."""
+    from k8snet_tutor.tui.messages import MatrixUpdated
+
+    updated: list[float] = []
+
+    def hook(message: Any) -> None:
+        if isinstance(message, MatrixUpdated):
+            updated.append(time.perf_counter())
+
+    times: list[float] = []
+    async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
+        await pilot.pause()
+        for _ in range(repeat):
+            updated.clear()
+            t0 = time.perf_counter()
+            app.open_lesson(lesson_id)
+            while not updated:
+                await asyncio.sleep(0.002)
+            await pilot.pause()  # one render with the matrix
+            times.append(time.perf_counter() - t0)
+            await app.workers.wait_for_complete()
+            app.action_home()
+            await pilot.pause()
+    return times
+
+
 def summary(values: list[float]) -> str:
     values = sorted(values)
     p90 = values[min(len(values) - 1, int(len(values) * 0.9))]
@@ -232,6 +261,8 @@ def main(argv: list[str] | None = None) -> int:
         f"   target < {TARGET_LESSON * 1000:.0f} ms  {'OK' if med < TARGET_LESSON else 'SLOW'}"
     )
     print(f"    evaluation in the worker: {summary(worker)}")
+    opens = asyncio.run(lesson_opens(TutorApp(session), "bench-lesson", args.repeat))
+    print(f"lesson, 20 pods: open -> first matrix drawn:    {summary(opens)}")
 
     text = f"# {args.pods} pods from benchmarks/generate.py\n" + generate(pods=args.pods)
     session = Session.open([], Path(home) / "progress.json")
