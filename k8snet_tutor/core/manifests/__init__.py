@@ -42,7 +42,14 @@ from typing import Any
 import yaml
 
 from k8snet_tutor.core.manifests.document import Document
-from k8snet_tutor.core.manifests.files import MANIFEST_SUFFIXES, _decode, manifest_files
+
+# _decode and _manifest_files stay reachable here for callers written before the split.
+from k8snet_tutor.core.manifests.files import (
+    MANIFEST_SUFFIXES,
+    manifest_files,
+)
+from k8snet_tutor.core.manifests.files import _decode as _decode
+from k8snet_tutor.core.manifests.files import _manifest_files as _manifest_files
 from k8snet_tutor.core.manifests.syntax_errors import _syntax_problem
 from k8snet_tutor.core.manifests.yaml_events import (
     MAX_ALIAS_USES,
