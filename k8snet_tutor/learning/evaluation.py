@@ -28,6 +28,7 @@ from k8snet_tutor.learning.checks import (
 )
 from k8snet_tutor.learning.lesson import Lesson
 from k8snet_tutor.learning.matrix_view import MatrixView, lesson_view, sandbox_view
+from k8snet_tutor.learning.ownership import lesson_editable, refuse_redefinitions
 
 SANDBOX_SOURCE = "sandbox.yaml"
 
@@ -170,6 +171,11 @@ class LessonEvaluator:
     def report(self, text: str, *, source: str = LEARNER_SOURCE) -> CheckReport:
         """Grade `text` (the checks only, no matrix view)."""
         docs, problems = load_text(text or "", source)
+        # The lesson's cluster is not the learner's to rewrite (see learning/ownership.py).
+        docs, refused = refuse_redefinitions(
+            list(self.background.documents), docs, lesson_editable(self.lesson)
+        )
+        problems = [*problems, *refused]
         cluster = self.background.with_learner(docs, problems)
         evaluator = Evaluator(cluster, ipblocks=self.ipblocks, externals=self.addresses)
         all_docs = [*self.background.documents, *docs]
