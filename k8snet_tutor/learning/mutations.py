@@ -37,6 +37,7 @@ from k8snet_tutor.core.ports import PortProbe
 from k8snet_tutor.core.problems import FieldPath, Problem
 from k8snet_tutor.core.services import reach_service
 from k8snet_tutor.learning.checks import BACKGROUND_SOURCE, check, goal_addresses
+from k8snet_tutor.learning.evaluation import LessonEvaluator
 from k8snet_tutor.learning.lesson import Check, ContentFile, Lesson
 
 ELSEWHERE = "lint-elsewhere"  # a namespace that the lesson does not have
@@ -856,12 +857,13 @@ def goal_strength(
     namespaces = sorted({p.namespace for p in cluster.pods})
     base = connectivity(cluster, scope)
     bg_docs, bg_problems = load_text(lesson.background or "", BACKGROUND_SOURCE)
+    grader = LessonEvaluator(lesson)
     found: set[str] = set()
     for mut in mutations(raw, namespaces):
         out.mutations += 1
         found.add(mut.id)
         text = mut.text()
-        report = check(lesson, text, source="mutation")
+        report = grader.report(text, source="mutation")
         if not report.valid:
             out.invalid += 1
             continue
