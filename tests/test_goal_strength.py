@@ -40,6 +40,9 @@ NOT_YET = {
     "capstone",
     "quiz-pol-fix-dns",
     "quiz-dbg-fix-frontend",
+    "scaling-behind-a-service",
+    "hostnetwork-and-nodes",
+    "portable-policies",
 }
 
 
