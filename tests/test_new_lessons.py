@@ -163,7 +163,7 @@ WRONG = [
          fails=("billing", "not-others", "portable", "no-endport")),
     Case("portable-policies", "every-namespace",
          edits=((BILLING_PEER, "          - namespaceSelector: {}"),),
-         fails=("not-others", "exporter"), says=(("not-others", "shop/web"),)),
+         fails=("not-others", "exporter", "exporter-only"), says=(("not-others", "shop/web"),)),
     Case("portable-policies", "range-kept",
          edits=((THREE_PORTS, "          - {port: 9100, endPort: 9102, protocol: TCP}"),),
          fails=("no-endport",)),
@@ -173,7 +173,7 @@ WRONG = [
     Case("portable-policies", "billing-without-ports",
          edits=((BILLING_PEER + "\n        ports:\n          - {port: 8443, protocol: TCP}",
                  BILLING_PEER),),
-         fails=("not-others",), says=(("not-others", "9100"),)),
+         fails=("not-others", "exporter-only"), says=(("not-others", "9100"),)),
 ]
 
 ALTERNATIVES = [
