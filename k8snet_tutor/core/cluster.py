@@ -17,6 +17,7 @@ from k8snet_tutor.core.manifests import Document, load_paths, load_text
 from k8snet_tutor.core.problems import Problem, format_path
 from k8snet_tutor.core.selectors import LabelSelector
 from k8snet_tutor.core.validation import WORKLOAD_KINDS
+from k8snet_tutor.core.wording import did_you_mean
 
 NAME_LABEL = "kubernetes.io/metadata.name"
 IGNORED_QUIETLY = {"List"}
@@ -670,20 +671,11 @@ def _near_miss_kind(kind: str) -> str | None:
 
     Strict on purpose: real custom kinds such as CiliumNetworkPolicy are not typos.
     """
-    import difflib
-
     known = ("Namespace", "Pod", "Service", "NetworkPolicy", *WORKLOAD_KINDS)
-    lowered = kind.lower()
-    for name in known:
-        if name.lower() == lowered:
-            return name
-    for name in known:
-        if (
-            name[0].lower() == lowered[:1]
-            and difflib.SequenceMatcher(None, lowered, name.lower()).ratio() >= 0.85
-        ):
-            return name
-    return None
+    guess = did_you_mean(kind, known, cutoff=0.85)
+    if guess is None or guess[0].lower() != kind[:1].lower():
+        return None
+    return guess
 
 
 def _report(cluster: Cluster, doc: Document, label: str, issues: Iterable[Any]) -> bool:

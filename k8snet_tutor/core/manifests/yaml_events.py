@@ -26,6 +26,7 @@ from yaml.resolver import Resolver
 from k8snet_tutor.core.manifests.document import _LOW, _SHIFT, Document, _describe, _key_index
 from k8snet_tutor.core.manifests.syntax_errors import _TEMPLATE_HINT
 from k8snet_tutor.core.problems import FieldPath, Problem, format_path
+from k8snet_tutor.core.wording import describe_value
 
 MAX_DEPTH = 100
 MAX_EXPANDED_NODES = 2_000_000
@@ -478,7 +479,7 @@ class _Parser:
                 Problem(
                     "error",
                     "expected a Kubernetes object (a mapping with apiVersion and kind), "
-                    f"found {_type_name(data)}",
+                    f"found {describe_value(data)}",
                     self.source,
                     line,
                     col,
@@ -505,19 +506,6 @@ def _key_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-def _type_name(value: Any) -> str:
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        return f"the string {shown!r}"
-    if isinstance(value, int | float):
-        return f"the number {value}"
-    return type(value).__name__
 
 
 def _fill_item_kinds(list_kind: str, api_version: Any, items: list[Any]) -> None:

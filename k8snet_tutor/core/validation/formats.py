@@ -6,6 +6,8 @@ import ipaddress
 import re
 from typing import Final
 
+from k8snet_tutor.core.wording import is_address
+
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
@@ -123,7 +125,7 @@ def port_name_error(name: str) -> str | None:
 def parse_cidr(text: str) -> tuple[IPNetwork | None, str | None]:
     """Parse an IPv4/IPv6 CIDR as the API server does (host bits allowed): (network, why-not)."""
     if "/" not in text:
-        if _is_ip(text):
+        if is_address(text):
             return None, "has no prefix length"
         return None, "is not a valid IPv4 or IPv6 CIDR"
     address, _, prefix = text.partition("/")
@@ -134,10 +136,3 @@ def parse_cidr(text: str) -> tuple[IPNetwork | None, str | None]:
     except ValueError:
         return None, "is not a valid IPv4 or IPv6 CIDR"
 
-
-def _is_ip(text: str) -> bool:
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return "%" not in text

@@ -9,7 +9,7 @@ from k8snet_tutor.core.problems import FieldPath
 from k8snet_tutor.core.validation.formats import label_key_error
 from k8snet_tutor.core.validation.vocabulary import SELECTOR_OPERATORS
 from k8snet_tutor.core.validation.walker import Walker
-from k8snet_tutor.core.wording import _brief, _show, did_you_mean
+from k8snet_tutor.core.wording import brief, did_you_mean, show
 
 _SELECTOR_FIELDS: Final = ("matchLabels", "matchExpressions")
 
@@ -101,11 +101,11 @@ class MetadataRules(Walker):
             else:
                 hint = (
                     f"a label selector lists labels under `matchLabels`: "
-                    f"`{what}: {{matchLabels: {{{_brief(name)}: ...}}}}`"
+                    f"`{what}: {{matchLabels: {{{brief(name)}: ...}}}}`"
                 )
             self.error(
                 path + (name,),
-                f"unknown field `{_brief(name)}` in a label selector",
+                f"unknown field `{brief(name)}` in a label selector",
                 hint,
                 "unknown-field",
             )
@@ -152,7 +152,7 @@ class MetadataRules(Walker):
                 if problem:
                     self.error(
                         path + ("key",),
-                        f"label key {_show(key_text)} is not valid: it {problem}",
+                        f"label key {show(key_text)} is not valid: it {problem}",
                         "a label key is a name of up to 63 characters, optionally after a "
                         "DNS-style prefix and '/', like `app` or `app.kubernetes.io/name`",
                         "bad-label-key",
@@ -177,7 +177,7 @@ class MetadataRules(Walker):
                 )
                 self.error(
                     path + ("operator",),
-                    f"{_show(op_text)} is not a selector operator",
+                    f"{show(op_text)} is not a selector operator",
                     hint,
                     "bad-operator",
                 )

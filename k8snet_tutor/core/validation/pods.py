@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from k8snet_tutor.core.problems import FieldPath, format_path
-from k8snet_tutor.core.validation.formats import _is_ip, port_name_error
+from k8snet_tutor.core.validation.formats import port_name_error
 from k8snet_tutor.core.validation.metadata import MetadataRules, _labels_match, _selector_matches
 from k8snet_tutor.core.validation.vocabulary import _APPS_KINDS, _REPLICATED_KINDS
-from k8snet_tutor.core.wording import _show
+from k8snet_tutor.core.wording import is_address, show
 
 
 class PodRules(MetadataRules):
@@ -74,7 +74,7 @@ class PodRules(MetadataRules):
         elif isinstance(name, str) and name in names:
             self.error(
                 path + ("name",),
-                f"two containers in this pod are named {_show(name)} "
+                f"two containers in this pod are named {show(name)} "
                 f"(the other is at {format_path(names[name])})",
                 "give each container its own name",
                 "duplicate-container-name",
@@ -128,7 +128,7 @@ class PodRules(MetadataRules):
                 if problem:
                     self.error(
                         path + ("name",),
-                        f"port name {_show(text)} is not valid: it {problem}",
+                        f"port name {show(text)} is not valid: it {problem}",
                         "port names are short lower-case words such as `http` or `metrics`",
                         "bad-port-name",
                     )
@@ -141,7 +141,7 @@ class PodRules(MetadataRules):
                     report(
                         path + ("name",),
                         f"two ports in this {'container' if same_container else 'pod'} are "
-                        f"named {_show(text)} (the other is at {format_path(other)})"
+                        f"named {show(text)} (the other is at {format_path(other)})"
                         + (
                             ""
                             if same_container
@@ -178,10 +178,10 @@ class PodRules(MetadataRules):
         ip = status.get("podIP")
         if ip is not None:
             text = self.string(ip, path + ("podIP",), "podIP")
-            if text is not None and text != "" and not _is_ip(text):
+            if text is not None and text != "" and not is_address(text):
                 self.error(
                     path + ("podIP",),
-                    f"podIP {_show(text)} is not a valid IP address",
+                    f"podIP {show(text)} is not a valid IP address",
                     "write a plain IPv4 or IPv6 address such as `10.244.1.7`, without a prefix",
                     "bad-ip",
                 )
@@ -191,10 +191,10 @@ class PodRules(MetadataRules):
             if entry is None or entry.get("ip") is None:
                 continue
             text = self.string(entry["ip"], path + ("podIPs", i, "ip"), "ip")
-            if text is not None and not _is_ip(text):
+            if text is not None and not is_address(text):
                 self.error(
                     path + ("podIPs", i, "ip"),
-                    f"{_show(text)} is not a valid IP address",
+                    f"{show(text)} is not a valid IP address",
                     "write a plain IPv4 or IPv6 address such as `10.244.1.7`, without a prefix",
                     "bad-ip",
                 )

@@ -9,7 +9,7 @@ from k8snet_tutor.core.problems import FieldPath
 from k8snet_tutor.core.validation.formats import IPNetwork, parse_cidr, port_name_error
 from k8snet_tutor.core.validation.metadata import MetadataRules
 from k8snet_tutor.core.validation.vocabulary import POLICY_TYPES
-from k8snet_tutor.core.wording import _brief, _scalar_text, _show, describe_type
+from k8snet_tutor.core.wording import brief, describe_type, scalar_text, show
 
 # Special explanations for unknown fields that learners often write (keyed by field name).
 _ALPHA_RULES_HINT: Final = (
@@ -83,7 +83,7 @@ class PolicyRules(MetadataRules):
             value,
             path,
             "policyTypes",
-            f"`policyTypes` is a list: write `policyTypes: [{_scalar_text(value)}]`"
+            f"`policyTypes` is a list: write `policyTypes: [{scalar_text(value)}]`"
             if isinstance(value, str)
             else None,
         )
@@ -109,7 +109,7 @@ class PolicyRules(MetadataRules):
                     else "use Ingress (incoming traffic) and/or Egress (outgoing traffic)"
                 )
                 self.error(
-                    path + (i,), f"{_show(text)} is not a policy type", hint, "bad-policy-type"
+                    path + (i,), f"{show(text)} is not a policy type", hint, "bad-policy-type"
                 )
             elif text in seen:
                 self.warning(
@@ -245,7 +245,7 @@ class PolicyRules(MetadataRules):
                 if problem:
                     self.error(
                         path + ("cidr",),
-                        f"cidr {_show(text)} {problem}",
+                        f"cidr {show(text)} {problem}",
                         "write an address range like `10.0.0.0/16` or `2001:db8::/64`; "
                         "for one address add `/32` (IPv4) or `/128` (IPv6)",
                         "bad-cidr",
@@ -260,7 +260,7 @@ class PolicyRules(MetadataRules):
             if problem or inner is None:
                 self.error(
                     epath,
-                    f"except {_show(text)} {problem}",
+                    f"except {show(text)} {problem}",
                     "each exception is an address range like `10.0.5.0/24`",
                     "bad-cidr",
                 )
@@ -271,7 +271,7 @@ class PolicyRules(MetadataRules):
             if inner.version != network.version:
                 self.error(
                     epath,
-                    f"except {_show(text)} is IPv{inner.version} but cidr {_show(cidr_text)} is "
+                    f"except {show(text)} is IPv{inner.version} but cidr {show(cidr_text)} is "
                     f"IPv{network.version}; an exception must lie inside the cidr",
                     "use an exception of the same IP family, inside the cidr",
                     "except-outside-cidr",
@@ -289,7 +289,7 @@ class PolicyRules(MetadataRules):
                     )
                 self.error(
                     epath,
-                    f"except {_show(text)} is not strictly inside cidr {_show(cidr_text)}: each "
+                    f"except {show(text)} is not strictly inside cidr {show(cidr_text)}: each "
                     "exception must be a smaller range within the cidr",
                     hint,
                     "except-outside-cidr",
@@ -322,7 +322,7 @@ class PolicyRules(MetadataRules):
             else:
                 self.error(
                     path + ("port",),
-                    f"port {_scalar_text(raw)} is not a valid port number (1 to 65535)",
+                    f"port {scalar_text(raw)} is not a valid port number (1 to 65535)",
                     "ports are numbers from 1 to 65535 (or a container port name such as `http`)",
                     "bad-port",
                 )
@@ -330,9 +330,9 @@ class PolicyRules(MetadataRules):
             if raw.strip().isdigit():
                 self.error(
                     path + ("port",),
-                    f"port {_show(raw)} is a string, so it is read as a port *name*, and a port "
+                    f"port {show(raw)} is a string, so it is read as a port *name*, and a port "
                     "name must contain a letter",
-                    f"drop the quotes: `port: {_brief(raw.strip())}`",
+                    f"drop the quotes: `port: {brief(raw.strip())}`",
                     "numeric-string-port",
                 )
             else:
@@ -340,7 +340,7 @@ class PolicyRules(MetadataRules):
                 if problem:
                     self.error(
                         path + ("port",),
-                        f"port name {_show(raw)} is not valid: it {problem}",
+                        f"port name {show(raw)} is not valid: it {problem}",
                         "a named port must match the `name` of a container port, e.g. `http`",
                         "bad-port-name",
                     )
@@ -376,7 +376,7 @@ class PolicyRules(MetadataRules):
         if not 1 <= end <= 65535:
             self.error(
                 path + ("endPort",),
-                f"endPort {_scalar_text(end)} is not a valid port number (1 to 65535)",
+                f"endPort {scalar_text(end)} is not a valid port number (1 to 65535)",
                 "`endPort` is the last port of the range, from 1 to 65535",
                 "bad-port",
             )

@@ -7,14 +7,13 @@ from typing import Any
 
 from k8snet_tutor.core.problems import FieldPath, format_path
 from k8snet_tutor.core.validation.formats import (
-    _is_ip,
     dns_label_error,
     dns_subdomain_error,
     port_name_error,
 )
 from k8snet_tutor.core.validation.metadata import _SELECTOR_FIELDS, MetadataRules
 from k8snet_tutor.core.validation.vocabulary import NODE_PORT_RANGE, SERVICE_TYPES
-from k8snet_tutor.core.wording import _brief, _scalar_text, _show, describe_type
+from k8snet_tutor.core.wording import brief, describe_type, is_address, scalar_text, show
 
 
 class ServiceRules(MetadataRules):
@@ -46,7 +45,7 @@ class ServiceRules(MetadataRules):
                 )
                 self.error(
                     path + ("type",),
-                    f"{_show(svc_type)} is not a Service type",
+                    f"{show(svc_type)} is not a Service type",
                     hint,
                     "bad-service-type",
                 )
@@ -55,10 +54,10 @@ class ServiceRules(MetadataRules):
         if spec.get("clusterIP") is not None:
             ip = self.string(spec["clusterIP"], path + ("clusterIP",), "clusterIP")
             headless = ip == "None"
-            if ip not in (None, "", "None") and not _is_ip(ip):
+            if ip not in (None, "", "None") and not is_address(ip):
                 self.error(
                     path + ("clusterIP",),
-                    f"clusterIP {_show(ip)} is not an IP address",
+                    f"clusterIP {show(ip)} is not an IP address",
                     "leave it out to get one assigned, or write `clusterIP: None` for a headless Service",
                     "bad-ip",
                 )
@@ -74,7 +73,7 @@ class ServiceRules(MetadataRules):
             elif isinstance(ext, str) and dns_subdomain_error(ext.lower().rstrip(".")):
                 self.error(
                     path + ("externalName",),
-                    f"externalName {_show(ext)} is not a DNS name",
+                    f"externalName {show(ext)} is not a DNS name",
                     "write a lower-case DNS name such as `db.example.com`",
                     "bad-name",
                 )
@@ -155,14 +154,14 @@ class ServiceRules(MetadataRules):
                     if problem:
                         self.error(
                             ppath + ("name",),
-                            f"port name {_show(text)} {problem}",
+                            f"port name {show(text)} {problem}",
                             "Service port names are short lower-case words such as `http`",
                             "bad-port-name",
                         )
                     elif text in names:
                         self.error(
                             ppath + ("name",),
-                            f"two ports of this Service are named {_show(text)}",
+                            f"two ports of this Service are named {show(text)}",
                             "give each port its own name",
                             "duplicate-port-name",
                         )
@@ -197,7 +196,7 @@ class ServiceRules(MetadataRules):
             elif not 1 <= value <= 65535:
                 self.error(
                     path,
-                    f"targetPort {_scalar_text(value)} is not a valid port number (1 to 65535)",
+                    f"targetPort {scalar_text(value)} is not a valid port number (1 to 65535)",
                     "use the container port number (1 to 65535) or its name",
                     "bad-port",
                 )
@@ -206,9 +205,9 @@ class ServiceRules(MetadataRules):
             if value.strip().isdigit():
                 self.error(
                     path,
-                    f"targetPort {_show(value)} is a string, so it is read as a port *name*, and a "
+                    f"targetPort {show(value)} is a string, so it is read as a port *name*, and a "
                     "port name must contain a letter",
-                    f"drop the quotes: `targetPort: {_brief(value.strip())}`",
+                    f"drop the quotes: `targetPort: {brief(value.strip())}`",
                     "numeric-string-port",
                 )
                 return
@@ -216,7 +215,7 @@ class ServiceRules(MetadataRules):
             if problem:
                 self.error(
                     path,
-                    f"targetPort {_show(value)} is not a valid port name: it {problem}",
+                    f"targetPort {show(value)} is not a valid port name: it {problem}",
                     "a string targetPort names a container port (e.g. `http`); use a number otherwise",
                     "bad-port-name",
                 )

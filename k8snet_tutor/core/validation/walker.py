@@ -17,13 +17,13 @@ from k8snet_tutor.core.validation.formats import (
 from k8snet_tutor.core.validation.issue import Issue
 from k8snet_tutor.core.validation.vocabulary import PROTOCOLS
 from k8snet_tutor.core.wording import (
-    _brief,
-    _not_text_reason,
-    _scalar_text,
-    _show,
-    _subject,
+    brief,
     describe_type,
     did_you_mean,
+    not_text_reason,
+    scalar_text,
+    show,
+    subject,
 )
 
 
@@ -65,7 +65,7 @@ class Walker:
             )
         self.error(
             path,
-            f"{_subject(what)} must be a mapping (key: value pairs), but it is "
+            f"{subject(what)} must be a mapping (key: value pairs), but it is "
             f"{describe_type(value)}",
             hint,
             "wrong-type",
@@ -84,7 +84,7 @@ class Walker:
             if isinstance(value, dict):
                 hint = f"`{what}` is a list: start each item with `- `"
             else:
-                hint = f"`{what}` is a list: write `{what}: [{_scalar_text(value)}]`"
+                hint = f"`{what}` is a list: write `{what}: [{scalar_text(value)}]`"
         self.error(
             path, f"`{what}` must be a list, but it is {describe_type(value)}", hint, "wrong-type"
         )
@@ -97,14 +97,14 @@ class Walker:
         if isinstance(value, str) and value.strip().isdigit():
             self.error(
                 path,
-                f"`{what}` must be a number, but it is the string {_show(value)}",
-                f"drop the quotes: `{what}: {_brief(value.strip())}`",
+                f"`{what}` must be a number, but it is the string {show(value)}",
+                f"drop the quotes: `{what}: {brief(value.strip())}`",
                 "wrong-type",
             )
         elif isinstance(value, float):
             self.error(
                 path,
-                f"`{what}` must be a whole number, not {_scalar_text(value)}",
+                f"`{what}` must be a whole number, not {scalar_text(value)}",
                 "write a whole number, without a decimal point",
                 "wrong-type",
             )
@@ -122,18 +122,18 @@ class Walker:
             return value
         hint = None
         if isinstance(value, bool | int | float):
-            text = _scalar_text(value)
+            text = scalar_text(value)
             hint = f'quote it: `"{text}"`' if " " in what else f'quote it: `{what}: "{text}"`'
         elif isinstance(value, list | dict):
             hint = (
-                f"{_subject(what)} is a single piece of text; "
+                f"{subject(what)} is a single piece of text; "
                 "check the indentation and remove any `- ` or `{...}` here"
             )
         elif value is None:
             hint = "write a value after the ':'"
         self.error(
             path,
-            f"{_subject(what)} must be a string, but it is {describe_type(value)}",
+            f"{subject(what)} must be a string, but it is {describe_type(value)}",
             hint,
             "wrong-type",
         )
@@ -146,7 +146,7 @@ class Walker:
         if isinstance(value, str) and value.lower() in ("true", "false"):
             hint = f"drop the quotes: `{what}: {value.lower()}`"
         self.error(
-            path, f"`{what}` must be true or false, but it is {_show(value)}", hint, "wrong-type"
+            path, f"`{what}` must be true or false, but it is {show(value)}", hint, "wrong-type"
         )
 
     def fields(
@@ -170,7 +170,7 @@ class Walker:
                 else:
                     hint = f"{where} accepts: {', '.join(f'`{k}`' for k in known)}"
             self.error(
-                path + (name,), f"unknown field `{_brief(name)}` in {where}", hint, "unknown-field"
+                path + (name,), f"unknown field `{brief(name)}` in {where}", hint, "unknown-field"
             )
 
     def port_number(self, value: Any, path: FieldPath, what: str) -> int | None:
@@ -180,7 +180,7 @@ class Walker:
         if not 1 <= number <= 65535:
             self.error(
                 path,
-                f"`{what}` {_scalar_text(number)} is not a valid port number (1 to 65535)",
+                f"`{what}` {scalar_text(number)} is not a valid port number (1 to 65535)",
                 "ports are numbers from 1 to 65535",
                 "bad-port",
             )
@@ -202,7 +202,7 @@ class Walker:
             hint = "only TCP, UDP and SCTP can be named; there is no way to name ICMP here"
         else:
             hint = "use TCP, UDP or SCTP (TCP is the default when left out)"
-        self.error(path, f"protocol {_show(text)} is not supported", hint, "bad-protocol")
+        self.error(path, f"protocol {show(text)} is not supported", hint, "bad-protocol")
         return None
 
     # ---- names and labels ----------------------------------------------------------------
@@ -231,7 +231,7 @@ class Walker:
             hint = "use lower-case letters, digits, '-' and '.', e.g. `web-1`"
         else:
             hint = "use lower-case letters, digits and '-', e.g. `web`"
-        self.error(path, f"{what} {_show(text)} {problem}", hint, code)
+        self.error(path, f"{what} {show(text)} {problem}", hint, code)
 
     def label_map(
         self, value: Any, path: FieldPath, what: str, hint: str | None = None
@@ -243,13 +243,13 @@ class Walker:
         mark = len(self.issues)
         clean: dict[str, str] = {}
         for key, val in labels.items():
-            key_name = key if isinstance(key, str) else _scalar_text(key)
+            key_name = key if isinstance(key, str) else scalar_text(key)
             key_path = path + (key_name,)
             if not isinstance(key, str):
                 self.error(
                     key_path,
-                    f"label key {key_name} must be text; {_not_text_reason(key)}",
-                    f'quote it: `"{_scalar_text(key)}": ...`',
+                    f"label key {key_name} must be text; {not_text_reason(key)}",
+                    f'quote it: `"{scalar_text(key)}": ...`',
                     "label-not-string",
                 )
             else:
@@ -257,7 +257,7 @@ class Walker:
                 if problem:
                     self.error(
                         key_path,
-                        f"label key {_show(key)} is not valid: it {problem}",
+                        f"label key {show(key)} is not valid: it {problem}",
                         "a label key is a name of up to 63 characters, optionally after a "
                         "DNS-style prefix and '/', like `app` or `app.kubernetes.io/name`",
                         "bad-label-key",
@@ -271,25 +271,25 @@ class Walker:
         if value is None:
             self.warning(
                 path,
-                f"label `{_brief(key)}` has no value, so Kubernetes reads it as the empty string",
-                f'write `{_brief(key)}: ""` if an empty value is what you mean',
+                f"label `{brief(key)}` has no value, so Kubernetes reads it as the empty string",
+                f'write `{brief(key)}: ""` if an empty value is what you mean',
                 "empty-label-value",
             )
             return ""
         if isinstance(value, bool | int | float):
-            text = _scalar_text(value)
+            text = scalar_text(value)
             self.error(
                 path,
-                f"the value of label `{_brief(key)}` must be text, but {text} is "
-                f"{describe_type(value)}: {_not_text_reason(value)}",
-                f'quote it: `{_brief(key)}: "{text}"`',
+                f"the value of label `{brief(key)}` must be text, but {text} is "
+                f"{describe_type(value)}: {not_text_reason(value)}",
+                f'quote it: `{brief(key)}: "{text}"`',
                 "label-not-string",
             )
             return None
         if not isinstance(value, str):
             self.error(
                 path,
-                f"the value of label `{_brief(key)}` must be a single piece of text, not "
+                f"the value of label `{brief(key)}` must be a single piece of text, not "
                 f"{describe_type(value)}",
                 "a label value is text of up to 63 characters; to match several values use "
                 "`matchExpressions` with `operator: In`",
@@ -300,7 +300,7 @@ class Walker:
         if problem:
             self.error(
                 path,
-                f"label value {_show(value)} is not valid: it {problem}",
+                f"label value {show(value)} is not valid: it {problem}",
                 "label values are up to 63 letters, digits, '-', '_' or '.', starting and "
                 "ending with a letter or digit (or empty)",
                 "bad-label-value",
@@ -321,19 +321,19 @@ class Walker:
                 if problem:
                     self.error(
                         key_path,
-                        f"annotation key {_show(key)} is not valid: it {problem}",
+                        f"annotation key {show(key)} is not valid: it {problem}",
                         "annotation keys are names like `example.com/note`",
                         "bad-annotation-key",
                     )
             if val is None or isinstance(val, str):
                 continue
             if isinstance(val, bool | int | float):
-                text = _scalar_text(val)
+                text = scalar_text(val)
                 self.error(
                     key_path,
                     f"annotation values must be text, but {text} is {describe_type(val)}: "
-                    f"{_not_text_reason(val)}",
-                    f'quote it: `{_brief(key)}: "{text}"`',
+                    f"{not_text_reason(val)}",
+                    f'quote it: `{brief(key)}: "{text}"`',
                     "annotation-not-string",
                 )
             else:

@@ -70,13 +70,7 @@ from k8snet_tutor.learning.lesson.parse_goal import (
     _parse_check as _parse_check,
 )
 from k8snet_tutor.learning.lesson.reader import (
-    _closest as _closest,
-)
-from k8snet_tutor.learning.lesson.reader import (
     _Reader as _Reader,
-)
-from k8snet_tutor.learning.lesson.reader import (
-    _type_name as _type_name,
 )
 
 __all__ = [

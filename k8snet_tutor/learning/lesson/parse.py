@@ -9,6 +9,7 @@ from typing import Any
 
 from k8snet_tutor.core.manifests import load_text
 from k8snet_tutor.core.problems import Problem
+from k8snet_tutor.core.wording import describe_value, did_you_mean
 from k8snet_tutor.learning.lesson.goal import Check
 from k8snet_tutor.learning.lesson.model import (
     DEFAULT_MINUTES,
@@ -23,7 +24,7 @@ from k8snet_tutor.learning.lesson.model import (
     Lesson,
 )
 from k8snet_tutor.learning.lesson.parse_goal import _parse_check
-from k8snet_tutor.learning.lesson.reader import _closest, _Reader, _type_name
+from k8snet_tutor.learning.lesson.reader import _Reader
 
 
 def parse_lesson(
@@ -74,7 +75,7 @@ def parse_lesson(
     if fmt is None:
         r.report((), "missing `format`", f"write `format: {FORMAT_VERSION}` at the top")
     elif isinstance(fmt, bool) or not isinstance(fmt, int):
-        r.report(("format",), f"`format` should be a number, not {_type_name(fmt)}")
+        r.report(("format",), f"`format` should be a number, not {describe_value(fmt)}")
     elif fmt not in SUPPORTED_FORMATS:
         newest = max(SUPPORTED_FORMATS)
         r.report(
@@ -89,7 +90,7 @@ def parse_lesson(
     extra: dict[str, Any] = {}
     for key in raw:
         if key not in KNOWN_FIELDS:
-            near = _closest(str(key), KNOWN_FIELDS)
+            near = did_you_mean(str(key), KNOWN_FIELDS)
             r.report(
                 (key,),
                 f"unknown lesson field `{key}` (ignored)",
@@ -161,7 +162,7 @@ def parse_lesson(
         if not isinstance(h, str):
             r.report(
                 ("hints", i),
-                f"a hint should be a string, not {_type_name(h)}",
+                f"a hint should be a string, not {describe_value(h)}",
                 "quote it if it contains `: ` or starts with a special character",
             )
         elif h.strip():
@@ -177,7 +178,7 @@ def parse_lesson(
     elif not isinstance(raw_goal, list):
         r.report(
             ("goal",),
-            f"`goal` should be a list of checks, not {_type_name(raw_goal)}",
+            f"`goal` should be a list of checks, not {describe_value(raw_goal)}",
             "write `goal:` and one `- probes: ...` (or other check) per line below it",
         )
     else:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from k8snet_tutor.core.problems import FieldPath
+from k8snet_tutor.core.wording import describe_value, did_you_mean
 from k8snet_tutor.learning.lesson.goal import (
     CHECK_TYPES,
     Check,
@@ -24,7 +25,7 @@ from k8snet_tutor.learning.lesson.goal import (
     TableOverride,
     UniquePortsCheck,
 )
-from k8snet_tutor.learning.lesson.reader import _closest, _Reader, _type_name
+from k8snet_tutor.learning.lesson.reader import _Reader
 
 COMMON_CHECK_KEYS = ("id", "description", "hint")
 
@@ -50,7 +51,7 @@ def _parse_check(r: _Reader, raw: Any, path: FieldPath, index: int) -> Check | N
     types = [k for k in m if k in CHECK_TYPES]
     others = [k for k in m if k not in CHECK_TYPES and k not in COMMON_CHECK_KEYS]
     for key in others:
-        near = _closest(key, [*CHECK_TYPES, *COMMON_CHECK_KEYS])
+        near = did_you_mean(key, [*CHECK_TYPES, *COMMON_CHECK_KEYS])
         r.report(
             (*path, key),
             f"unknown key `{key}` in a check",
@@ -234,7 +235,7 @@ def _parse_labels(r: _Reader, body: Any, path: FieldPath, common: dict[str, Any]
         if not isinstance(v, str):
             r.report(
                 (*path, "labels", k),
-                f"label values are strings; {k}: {v!r} is {_type_name(v)}",
+                f"label values are strings; {k}: {v!r} is {describe_value(v)}",
                 f'quote it: `{k}: "{str(v).lower() if isinstance(v, bool) else v}"`',
             )
             return None

@@ -8,6 +8,7 @@ from typing import Any
 from k8snet_tutor.core.manifests import Document
 from k8snet_tutor.core.ports import PortProbe
 from k8snet_tutor.core.problems import FieldPath, Problem, Severity, format_path
+from k8snet_tutor.core.wording import describe_value, did_you_mean
 
 
 class _Reader:
@@ -55,7 +56,7 @@ class _Reader:
             return value
         self.report(
             path,
-            f"`{format_path(path)}` should be {what}, not {_type_name(value)}",
+            f"`{format_path(path)}` should be {what}, not {describe_value(value)}",
             "write it as a string; for several lines use `|` and indent the text below it",
         )
         return None
@@ -66,14 +67,14 @@ class _Reader:
         if value is None:
             self.report(path, f"missing {what}", f"write {what} here")
         else:
-            self.report(path, f"{what} should be a string, not {_type_name(value)}")
+            self.report(path, f"{what} should be a string, not {describe_value(value)}")
         return None
 
     def integer(
         self, value: Any, path: FieldPath, what: str, *, minimum: int | None = None
     ) -> int | None:
         if isinstance(value, bool) or not isinstance(value, int):
-            self.report(path, f"{what} should be a whole number, not {_type_name(value)}")
+            self.report(path, f"{what} should be a whole number, not {describe_value(value)}")
             return None
         if minimum is not None and value < minimum:
             self.report(path, f"{what} should be at least {minimum}, not {value}")
@@ -83,7 +84,7 @@ class _Reader:
     def boolean(self, value: Any, path: FieldPath, what: str) -> bool | None:
         if isinstance(value, bool):
             return value
-        self.report(path, f"{what} should be true or false, not {_type_name(value)}")
+        self.report(path, f"{what} should be true or false, not {describe_value(value)}")
         return None
 
     def expect(self, value: Any, path: FieldPath) -> bool | None:
@@ -104,7 +105,7 @@ class _Reader:
             self.report(path, "missing `port`", "write a port like `80/TCP`, `53/UDP` or `8080`")
             return None
         if isinstance(value, bool) or not isinstance(value, (int, str)):
-            self.report(path, f"a port should be like `80/TCP`, not {_type_name(value)}")
+            self.report(path, f"a port should be like `80/TCP`, not {describe_value(value)}")
             return None
         try:
             return PortProbe.parse(str(value))
@@ -116,7 +117,7 @@ class _Reader:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.report(path, f"{what} should be a list, not {_type_name(value)}", "write `[a, b]`")
+            self.report(path, f"{what} should be a list, not {describe_value(value)}", "write `[a, b]`")
             return None
         out: list[str] = []
         ok = True
@@ -132,7 +133,7 @@ class _Reader:
         if isinstance(value, dict):
             return value
         self.report(
-            path, f"{what} should be a mapping (`key: value` lines), not {_type_name(value)}"
+            path, f"{what} should be a mapping (`key: value` lines), not {describe_value(value)}"
         )
         return None
 
@@ -147,7 +148,7 @@ class _Reader:
         ok = True
         for key in raw:
             if key not in allowed:
-                near = _closest(key, allowed)
+                near = did_you_mean(key, allowed)
                 self.report(
                     (*path, key),
                     f"unknown key `{key}`{' in ' + what if what else ''}",
@@ -159,28 +160,3 @@ class _Reader:
                 self.report(path, f"missing `{key}`{' in ' + what if what else ''}")
                 ok = False
         return ok
-
-
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, bool):
-        return f"a boolean ({str(value).lower()})"
-    if isinstance(value, int):
-        return f"a number ({value})"
-    if isinstance(value, float):
-        return f"a number ({value})"
-    if isinstance(value, str):
-        return f"a string ({value!r})"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
-
-
-def _closest(word: str, options: Sequence[str]) -> str | None:
-    import difflib
-
-    found = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return found[0] if found else None

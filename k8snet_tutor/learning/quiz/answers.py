@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from k8snet_tutor.core.wording import describe_value
 from k8snet_tutor.learning.lesson.goal import verdict
-from k8snet_tutor.learning.lesson.reader import _type_name
 from k8snet_tutor.learning.quiz.matrix_key import matrix_key
 from k8snet_tutor.learning.quiz.model import (
     _VERDICT_WORDS,
@@ -51,7 +51,7 @@ def parse_answer(q: AnyQuestion, raw: Any, base: Path | None = None) -> Any:
         elif isinstance(raw, int) and not isinstance(raw, bool):
             items = [raw]
         else:
-            raise AnswerError(f"a choice answer is option letters, not {_type_name(raw)}")
+            raise AnswerError(f"a choice answer is option letters, not {describe_value(raw)}")
         chosen: set[str] = set()
         for item in items:
             if isinstance(item, int) and not isinstance(item, bool):
@@ -105,7 +105,7 @@ def parse_answer(q: AnyQuestion, raw: Any, base: Path | None = None) -> Any:
         except OSError as exc:
             raise AnswerError(f"cannot read {path}: {exc.strerror or exc}") from exc
     if not isinstance(raw, str):
-        raise AnswerError(f"a fix-the-YAML answer is YAML text, not {_type_name(raw)}")
+        raise AnswerError(f"a fix-the-YAML answer is YAML text, not {describe_value(raw)}")
     return raw
 
 

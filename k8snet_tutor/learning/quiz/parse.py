@@ -9,11 +9,12 @@ from typing import Any
 
 from k8snet_tutor.core.manifests import load_text
 from k8snet_tutor.core.problems import FieldPath, Problem
+from k8snet_tutor.core.wording import describe_value, did_you_mean
 from k8snet_tutor.learning.lesson.goal import Check
 from k8snet_tutor.learning.lesson.model import DIFFICULTIES, ID_PATTERN, TOPICS
 from k8snet_tutor.learning.lesson.parse import read_text_file
 from k8snet_tutor.learning.lesson.parse_goal import _parse_check
-from k8snet_tutor.learning.lesson.reader import _closest, _Reader, _type_name
+from k8snet_tutor.learning.lesson.reader import _Reader
 from k8snet_tutor.learning.quiz.model import (
     BANK_FIELDS,
     COMMON_FIELDS,
@@ -48,7 +49,7 @@ def _checks(r: _Reader, raw: Any, path: FieldPath, what: str) -> list[Check] | N
     if not isinstance(raw, list):
         r.report(
             path,
-            f"`{what}` should be a list of checks, not {_type_name(raw)}",
+            f"`{what}` should be a list of checks, not {describe_value(raw)}",
             "write one `- probes: ...` (or other lesson check) per item",
         )
         return None
@@ -128,7 +129,7 @@ def _parse_question(r: _Reader, raw: Any, path: FieldPath, bank_id: str) -> AnyQ
                 code="quiz-typed-key",
             )
             continue
-        near = _closest(str(key), allowed)
+        near = did_you_mean(str(key), allowed)
         r.report(
             (*path, key),
             f"unknown key `{key}` in a {qtype} question",
@@ -286,7 +287,7 @@ def _parse_bug(
     else:
         r.report(
             (*path, "answer"),
-            f"`answer` should be a line number or text, not {_type_name(raw)}",
+            f"`answer` should be a line number or text, not {describe_value(raw)}",
             code="quiz-schema",
         )
         return None
@@ -369,7 +370,7 @@ def parse_bank(
         return None, problems + r.problems
     for key in raw:
         if key not in BANK_FIELDS:
-            near = _closest(str(key), BANK_FIELDS)
+            near = did_you_mean(str(key), BANK_FIELDS)
             r.report(
                 (key,),
                 f"unknown quiz bank field `{key}`",
