@@ -128,7 +128,7 @@ async def test_lesson_fix_passes_and_progress_is_restored(tmp_path: Path) -> Non
         editor = screen.query_one("#editor", YamlEditor)
         editor.focus()
         editor.move_cursor(editor.document.end)
-        await pilot.press(*"  # fix", "enter")
+        await pilot.press(*"# fix", "enter")  # at column 0: Enter keeps no indent
         editor.insert(FIX)
         await settle(pilot)
 

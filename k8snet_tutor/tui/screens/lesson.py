@@ -282,7 +282,7 @@ class LessonScreen(WorkbenchScreen):
         self.set_text("#matrix-summary", text)
 
     # -- actions ----------------------------------------------------------------------------------
-    def action_hint(self) -> None:
+    async def action_hint(self) -> None:
         hints = self.lesson.hints
         used = self.session.state(self.lesson.id).hints_used
         if used >= len(hints):
@@ -293,11 +293,23 @@ class LessonScreen(WorkbenchScreen):
             return
         self.session.reveal_hint(self.lesson.id)
         self._save()
-        self.query_one("#lesson-text", Markdown).update(self._lesson_markdown())
+        await self.query_one("#lesson-text", Markdown).update(self._lesson_markdown())
         self.show_view_of("lesson")
-        pane = self.query_one("#lesson-pane", VerticalScroll)
-        self.call_after_refresh(pane.scroll_end, animate=False)
+        self.call_after_refresh(self._scroll_to_latest_hint)
         self.post_message(HintRevealed(self.lesson.id, used, hints[used]))
+
+    def _scroll_to_latest_hint(self) -> None:
+        """Bring the hint just revealed into view: the whole of it when it fits, else its top.
+        Hints are the last numbered list of the lesson text."""
+        pane = self.query_one("#lesson-pane", VerticalScroll)
+        hint_lists = self.query_one("#lesson-text", Markdown).query("MarkdownOrderedList")
+        items = hint_lists.last().children if hint_lists else None  # one row per item
+        if not items:
+            pane.scroll_end(animate=False)
+            return
+        hint = items[-1]
+        tall = hint.outer_size.height > pane.scrollable_content_region.height
+        pane.scroll_to_widget(hint, animate=False, top=tall)
 
     def action_background(self) -> None:
         self.app.push_screen(

@@ -1,28 +1,28 @@
-"""The YAML editor: a TextArea with line numbers, YAML colours and the error line marked.
+"""The YAML editor: a TextArea with line numbers, YAML colours, the error line marked, soft
+wrap, auto-indent and a line:column indicator.
 
-Colours come from tree-sitter's YAML grammar when it is installed (`textual[syntax]`);
-otherwise a small line-based highlighter marks keys, strings, numbers, booleans, comments and
-document separators, so the editor never falls back to plain grey text.
+Only Textual's public TextArea API is used:
+
+- colours: `get_line` (documented as the place to style a line) applies a small line-based
+  YAML highlighter, lazily, to the lines being drawn; the colours are those of Textual's
+  built-in `vscode_dark` / `github_light` TextArea themes, following the app's dark/light
+  theme. No tree-sitter: YAML colouring does not need a parser, and a 10,000-line sandbox
+  costs nothing per keystroke beyond the visible lines.
+- auto-indent: `_on_key`, which Textual's TextArea guide names as the hook to override.
+- soft wrap: long lines wrap instead of scrolling the view sideways, so indentation (the whole
+  point of YAML) is never scrolled out of view; a wrapped part has no line number.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from rich.style import Style
+from rich.text import Text
 from textual import events
-from textual._text_area_theme import TextAreaTheme
-from textual.document._wrapped_document import WrappedDocument
 from textual.message import Message
 from textual.widgets import TextArea
-
-try:  # tree-sitter is optional (the `syntax` extra of Textual)
-    from textual._tree_sitter import get_language as _get_language
-
-    HAVE_TREE_SITTER_YAML = _get_language("yaml") is not None
-except Exception:  # pragma: no cover - depends on the environment
-    HAVE_TREE_SITTER_YAML = False
+from textual.widgets.text_area import DocumentNavigator, Location, TextAreaTheme, WrappedDocument
 
 CURSOR_BLINK = True  # tests switch it off for deterministic snapshots
 
@@ -35,10 +35,6 @@ _SCALAR = re.compile(r"(:\s+|-\s+|^\s*)(\"[^\"]*\"|'[^']*'|[^\s#{}\[\],][^#]*?)\
 _NUMBER = re.compile(r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?$")
 _BOOL = {"true", "false", "yes", "no", "on", "off", "True", "False"}
 _NULL = {"null", "~", "Null", "NULL"}
-
-
-def _utf8_len(text: str) -> int:
-    return len(text.encode("utf-8"))
 
 
 def highlight_yaml_line(line: str) -> list[tuple[int, int, str]]:
@@ -90,52 +86,59 @@ def highlight_yaml_line(line: str) -> list[tuple[int, int, str]]:
     return spans
 
 
-class _CachedHeightWrappedDocument(WrappedDocument):
-    """TextArea asks for the wrapped height once per drawn line, and Textual sums it over every
-    line each time: cache it between (re)wraps, the only changes to the wrap offsets."""
+_INLINE_COMMENT = _COMMENT
+_BLOCK_SCALAR = re.compile(r"(^|[:\-]\s+)[|>][+-]?[0-9]?$")
 
-    _cached_height: int | None = None
+
+def indent_after(before: str) -> int:
+    """The indentation for a new line started after the text `before` (the part of the line
+    left of the cursor): the same indentation, two more for each `- ` that opens a list item,
+    and two more after a line that ends with `key:` (or opens a `|` / `>` block scalar)."""
+    indent = len(before) - len(before.lstrip(" "))
+    rest = before.lstrip(" ")
+    while rest == "-" or rest.startswith("- "):
+        indent += 2
+        rest = rest[1:].lstrip(" ")
+    code = _INLINE_COMMENT.sub("", rest).rstrip()
+    if code.endswith(":") or _BLOCK_SCALAR.search(code):
+        indent += 2
+    return indent
+
+
+def _syntax_styles(dark: bool) -> dict[str, Style]:
+    """Colours per highlight name, from Textual's built-in TextArea themes."""
+    cached = _STYLE_CACHE.get(dark)
+    if cached is None:
+        theme = TextAreaTheme.get_builtin_theme("vscode_dark" if dark else "github_light")
+        cached = dict(theme.syntax_styles) if theme is not None else {}
+        cached["k8snet.error"] = Style(bgcolor="#5f1f1f" if dark else "#ffd0d0", underline=True)
+        _STYLE_CACHE[dark] = cached
+    return cached
+
+
+_STYLE_CACHE: dict[bool, dict[str, Style]] = {}
+
+
+class _WrappedDocument(WrappedDocument):
+    """TextArea asks for the wrapped height once per drawn line, and Textual sums it over
+    every line each time (48,000 lines: 25 ms per line drawn): keep it between (re)wraps,
+    the only changes to the wrap offsets."""
+
+    _height: int | None = None
 
     def wrap(self, width: int, tab_width: int | None = None) -> None:
-        self._cached_height = None
+        self._height = None
         super().wrap(width, tab_width)
 
-    def wrap_range(self, *args: Any, **kwargs: Any) -> None:
-        self._cached_height = None
-        super().wrap_range(*args, **kwargs)
+    def wrap_range(self, start: Location, old_end: Location, new_end: Location) -> None:
+        self._height = None
+        super().wrap_range(start, old_end, new_end)
 
     @property
     def height(self) -> int:
-        if self._cached_height is None:
-            self._cached_height = super().height
-        return self._cached_height
-
-
-class _LazyHighlights(dict[int, list[tuple[int, int | None, str]]]):
-    """Line index -> highlight spans (in UTF-8 bytes), computed on first use."""
-
-    def __init__(self, editor: YamlEditor) -> None:
-        super().__init__()
-        self.editor = editor
-
-    def __bool__(self) -> bool:
-        return True  # TextArea skips highlighting when the mapping is empty: it never is
-
-    def __missing__(self, index: int) -> list[tuple[int, int | None, str]]:
-        document = self.editor.document
-        spans: list[tuple[int, int | None, str]] = []
-        if 0 <= index < document.line_count:
-            line = document.get_line(index)
-            ascii_only = line.isascii()
-            for start, end, name in highlight_yaml_line(line):
-                if ascii_only:
-                    spans.append((start, end, name))
-                else:
-                    spans.append((_utf8_len(line[:start]), _utf8_len(line[:end]), name))
-            if index == self.editor.error_line:
-                spans.append((0, None, "k8snet.error"))
-        self[index] = spans
-        return spans
+        if self._height is None:
+            self._height = super().height
+        return self._height
 
 
 class YamlEditor(TextArea):
@@ -145,44 +148,63 @@ class YamlEditor(TextArea):
     YamlEditor {
         height: 1fr;
         border: round $primary 40%;
-        &:focus { border: round $primary; }
+        border-subtitle-color: $text-muted;
+        &:focus { border: round $primary; border-subtitle-color: $text; }
         & .text-area--cursor-line { background: $boost; }
     }
     YamlEditor.-error { border: round $error; }
+    YamlEditor.-cursor-on-error .text-area--cursor-line { background: $error 35%; }
     """
 
     class Left(Message):
         """Escape pressed: the screen moves the focus on."""
 
     def __init__(self, text: str = "", *, id: str | None = None, read_only: bool = False) -> None:
-        language = "yaml" if HAVE_TREE_SITTER_YAML else None
         super().__init__(
             text,
-            language=language,
             id=id,
             read_only=read_only,
             show_line_numbers=True,
             tab_behavior="indent",
-            soft_wrap=False,
+            soft_wrap=True,
             highlight_cursor_line=True,
         )
         self.indent_width = 2
         self.set_reactive(TextArea.cursor_blink, CURSOR_BLINK)
         self.error_line: int | None = None  # 0-based
+        self._use_cached_height()
 
-    def _set_document(self, text: str, language: str | None) -> None:
-        super()._set_document(text, language)
+    def on_mount(self) -> None:
+        self.watch(self, "selection", self._selection_moved)
+
+    def load_text(self, text: str) -> None:
+        """Replace the text (TextArea builds a new document), with the height cache above."""
+        super().load_text(text)
+        self._use_cached_height()
+
+    def _use_cached_height(self) -> None:
         if type(self.wrapped_document) is WrappedDocument:
-            self.wrapped_document.__class__ = _CachedHeightWrappedDocument
+            self.wrapped_document = _WrappedDocument(self.document, tab_width=self.indent_width)
+            self.navigator = DocumentNavigator(self.wrapped_document)
+            self.wrapped_document.wrap(self.wrap_width, self.indent_width)
 
-    async def _on_key(self, event: events.Key) -> None:
-        if event.key == "escape":
-            # TextArea moves the focus to the next widget; the screen decides where instead.
-            event.stop()
-            event.prevent_default()
-            self.post_message(self.Left())
-            return
-        await super()._on_key(event)
+    # -- colours ---------------------------------------------------------------------------------
+    def get_line(self, line_index: int) -> Text:
+        """The line as Textual draws it, with YAML colours and the error mark."""
+        text = super().get_line(line_index)
+        plain = text.plain
+        try:
+            dark = self.app.current_theme.dark
+        except Exception:  # not mounted in an app
+            dark = True
+        styles = _syntax_styles(dark)
+        for start, end, name in highlight_yaml_line(plain):
+            style = styles.get(name)
+            if style is not None:
+                text.stylize(style, start, end)
+        if line_index == self.error_line:
+            text.stylize(styles["k8snet.error"])
+        return text
 
     def set_error_line(self, line: int | None) -> None:
         """Mark (or unmark, with None) a 1-based line as the one with the error."""
@@ -190,37 +212,54 @@ class YamlEditor(TextArea):
         if new != self.error_line:
             self.error_line = new
             self.set_class(new is not None, "-error")
-            self._build_highlight_map()
+            self._selection_moved()
+            self.notify_style_update()  # drops the cached rendering of the lines
             self.refresh()
 
-    def _build_highlight_map(self) -> None:
-        if self._highlight_query is not None:
-            super()._build_highlight_map()
-            error_line = getattr(self, "error_line", None)
-            if error_line is not None and error_line < self.document.line_count:
-                self._highlights[error_line].append((0, None, "k8snet.error"))
-            return
-        # Without tree-sitter, lines are highlighted lazily when drawn: a 10,000-line sandbox
-        # costs nothing per keystroke beyond the visible lines.
-        self._line_cache.clear()
-        if not isinstance(self._highlights, _LazyHighlights):
-            self._highlights = _LazyHighlights(self)
-        else:
-            self._highlights.clear()
+    # -- cursor ----------------------------------------------------------------------------------
+    def _selection_moved(self) -> None:
+        row, column = self.cursor_location
+        self.border_subtitle = f"{row + 1}:{column + 1}"
+        self.set_class(row == self.error_line, "-cursor-on-error")
 
-    def _set_theme(self, theme: str) -> None:
-        """Follow the app's light/dark theme for syntax colours, and add the error-line style."""
-        super()._set_theme(theme)
-        styles = dict(self._theme.syntax_styles)
-        dark = True
-        try:
-            dark = self.app.current_theme.dark
-        except Exception:  # no app yet
-            pass
-        if theme == "css" and not dark:
-            light = TextAreaTheme.get_builtin_theme("github_light")
-            if light is not None:
-                styles = dict(light.syntax_styles)
-        styles["k8snet.error"] = Style(bgcolor="#5f1f1f" if dark else "#ffd0d0", underline=True)
-        self._theme.syntax_styles = styles
-        self._line_cache.clear()
+    def on_resize(self, event: events.Resize) -> None:
+        """The editor shrank (the error bar appeared) or grew: keep the line being typed on
+        screen."""
+        if self.has_focus:
+            self.call_after_refresh(self.scroll_cursor_visible)
+
+    # -- keys ------------------------------------------------------------------------------------
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "escape":
+            # TextArea moves the focus to the next widget; the screen decides where instead.
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.Left())
+            return
+        if event.key == "enter" and not self.read_only:
+            event.stop()
+            event.prevent_default()
+            self.newline()
+            return
+        # Anything else: TextArea's own handler runs next.
+
+    def newline(self) -> None:
+        """Break the line at the cursor, indented as `indent_after` says. Spaces around the
+        cursor are dropped, so the upper line keeps no trailing blanks."""
+        start, end = sorted(self.selection)
+        row, column = start
+        before = self.document.get_line(row)[:column]
+        after_row, after_column = end
+        after = self.document.get_line(after_row)[after_column:]
+        if not before.strip() and start == end:
+            # At or inside the indentation: open a line above; this line keeps its indent.
+            self.replace("\n" + before, (row, 0), (row, column), maintain_selection_offset=False)
+            return
+        indent = indent_after(before)
+        skip = len(after) - len(after.lstrip(" "))
+        self.replace(
+            "\n" + " " * indent,
+            (row, len(before.rstrip(" "))),
+            (after_row, after_column + skip),
+            maintain_selection_offset=False,
+        )
