@@ -1,8 +1,11 @@
-"""Summarise a workshop room's quiz results: per-question success rates and the hardest topics.
+"""Summarise a workshop room: each attendee's lesson progress, and the quiz results with
+per-question success rates and the hardest topics.
 
 RESULTS are results files (the .json that `k8snet-tutor quiz` writes; given a .md, its .json is
-read) or folders, searched recursively for them (e.g. the sessions folder of `k8snet-tutor serve
---quiz`). The summary is a table in the terminal (text), Markdown (md) or CSV (csv).
+read) or folders, searched recursively for them, e.g. the room folder of `k8snet-tutor serve
+--room DIR`, whose attendee folders also give the lesson progress table. The summary is a table
+in the terminal (text), Markdown (md) or CSV (csv, the quiz results). `--watch` redraws the
+text summary every --interval seconds as results arrive, until Ctrl+C.
 
 exit codes: 0 done, 2 no usable results file (problems on stderr)
 """
@@ -11,15 +14,20 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from k8snet_tutor.cli.common import EXIT_INPUT, EXIT_OK, fail, print_problems
 from k8snet_tutor.core.problems import Problem
 from k8snet_tutor.learning.results import (
     RESULTS_KIND,
+    AttendeeRow,
     QuizResult,
     ResultsFormatError,
     load_results,
+    room_markdown,
+    room_rows,
+    room_table,
     summarize,
 )
 
@@ -31,6 +39,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "md", "csv"), default="text")
     parser.add_argument("--output", "-o", metavar="FILE", help="write the summary to FILE")
     parser.add_argument("--bank", metavar="ID", help="only results of this quiz bank")
+    parser.add_argument(
+        "--watch",
+        action="store_true",
+        help="redraw the summary in the terminal as results arrive (Ctrl+C stops)",
+    )
+    parser.add_argument(
+        "--interval",
+        type=float,
+        default=2.0,
+        metavar="SECONDS",
+        help="with --watch: seconds between redraws (default: 2)",
+    )
+    # For tests: stop --watch after N frames.
+    parser.add_argument("--iterations", type=int, default=None, help=argparse.SUPPRESS)
 
 
 def _files(paths: list[str], problems: list[Problem]) -> list[Path]:
@@ -70,10 +92,23 @@ def _head(path: Path) -> str:
         return ""
 
 
-def run(args: argparse.Namespace) -> int:
+def _total_lessons() -> int:
+    from k8snet_tutor.learning.lesson import discover
+
+    try:
+        return len(discover().lessons)
+    except Exception:  # a broken instructor pack must not stop the report
+        return 0
+
+
+def collect(
+    paths: list[str], bank: str | None, *, quiet_empty: bool = False
+) -> tuple[list[QuizResult], list[AttendeeRow], list[Problem]]:
+    """The quiz results and the attendee folders under `paths`, and the problems found."""
     problems: list[Problem] = []
     results: list[QuizResult] = []
-    for f in _files(args.paths, problems):
+    rows = room_rows(paths)
+    for f in _files(paths, problems):
         try:
             result = load_results(f)
         except (OSError, ResultsFormatError) as exc:
@@ -87,19 +122,79 @@ def run(args: argparse.Namespace) -> int:
                 )
             )
             continue
-        if args.bank and result.bank != args.bank:
+        if bank and result.bank != bank:
             continue
         results.append(result)
+    if rows or quiet_empty:
+        problems = [p for p in problems if p.code != "report-empty"]
+    return results, rows, problems
+
+
+def render_frame(paths: list[str], bank: str | None = None, now: float | None = None) -> str:
+    """One frame of `report --watch`: the attendees, then the quiz summary (when any)."""
+    results, rows, problems = collect(paths, bank, quiet_empty=True)
+    now = time.time() if now is None else now
+    stamp = time.strftime("%H:%M:%S", time.localtime(now))
+    out = [f"Room {', '.join(paths)} at {stamp}", "", room_table(rows, _total_lessons(), now)]
+    if results:
+        out += ["", summarize(results).to_text()]
+    else:
+        out += ["", "No quiz results yet."]
+    for p in problems:
+        out.append(p.format())
+    return "\n".join(out) + "\n"
+
+
+def watch(args: argparse.Namespace) -> int:
+    if args.interval <= 0:
+        return fail(f"--interval {args.interval:g}: give a number of seconds above 0")
+    missing = [p for p in args.paths if not Path(p).expanduser().exists()]
+    if missing:
+        return fail(f"{missing[0]}: no such file or folder")
+    clear = "\x1b[H\x1b[2J" if sys.stdout.isatty() else ""
+    frames = 0
+    try:
+        while args.iterations is None or frames < args.iterations:
+            sys.stdout.write(clear + render_frame(args.paths, args.bank))
+            sys.stdout.flush()
+            frames += 1
+            if args.iterations is not None and frames >= args.iterations:
+                break
+            time.sleep(args.interval)
+    except KeyboardInterrupt:
+        pass
+    return EXIT_OK
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.watch:
+        if args.output or args.format != "text":
+            return fail("--watch draws text in the terminal; drop --output and --format")
+        return watch(args)
+    results, rows, problems = collect(args.paths, args.bank)
     print_problems(problems)
-    if not results:
+    if not results and not rows:
         return fail(
             "no usable quiz results",
-            "give the .json files `k8snet-tutor quiz` wrote, or a folder holding them",
+            "give the .json files `k8snet-tutor quiz` wrote, or a folder holding them "
+            "(e.g. the --room folder of `k8snet-tutor serve`)",
         )
-    summary = summarize(results)
-    text = {"text": summary.to_text, "md": summary.to_markdown, "csv": summary.to_csv}[
-        args.format
-    ]()
+    parts: list[str] = []
+    if results:
+        summary = summarize(results)
+        parts.append(
+            {"text": summary.to_text, "md": summary.to_markdown, "csv": summary.to_csv}[
+                args.format
+            ]()
+        )
+    if rows and args.format != "csv":
+        total = _total_lessons()
+        parts.append(
+            room_markdown(rows, total) if args.format == "md" else room_table(rows, total, time.time())
+        )
+    if not parts:  # csv of a room without quiz results
+        parts.append("")
+    text = "\n\n".join(p.rstrip("\n") for p in parts)
     if args.output:
         try:
             Path(args.output).write_text(
@@ -107,7 +202,7 @@ def run(args: argparse.Namespace) -> int:
             )
         except OSError as exc:
             return fail(f"cannot write {args.output}: {exc.strerror or exc}")
-        print(f"Summary of {summary.attendees} result file(s) written to {args.output}")
+        print(f"Summary of {len(results)} result file(s) written to {args.output}")
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return EXIT_INPUT if any(p.severity == "error" for p in problems) else EXIT_OK

@@ -693,3 +693,143 @@ def summarize(results: Iterable[QuizResult]) -> RoomSummary:
     qs = sorted(questions.values(), key=lambda s: (s.success_rate, s.average, s.bank, s.id))
     ts = sorted(topics.values(), key=lambda t: (t.average, t.success_rate, t.topic))
     return RoomSummary(items, qs, ts)
+
+
+# --------------------------------------------------------------------------------------------
+# A workshop room folder (`k8snet-tutor serve --room DIR`): one session folder per attendee
+
+
+@dataclass
+class AttendeeRow:
+    """One attendee's session folder, read without changing anything."""
+
+    folder: Path
+    name: str | None
+    completed: list[str]
+    started: int
+    current: str | None
+    hints: int
+    quiz: QuizResult | None
+    last_change: float  # seconds since the epoch (the newest file in the folder)
+
+    @property
+    def label(self) -> str:
+        return self.name or f"(anonymous {self.folder.name[-6:]})"
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _attendee_row(folder: Path) -> AttendeeRow | None:
+    progress_file = folder / "progress.json"
+    results = sorted(
+        (f for f in (folder / "results").glob("*.json") if f.is_file()),
+        key=lambda f: f.stat().st_mtime,
+    )
+    if not progress_file.is_file() and not results:
+        return None
+    data = _read_json(progress_file) if progress_file.is_file() else None
+    data = data if isinstance(data, dict) else {}
+    lessons = data.get("lessons") if isinstance(data.get("lessons"), dict) else {}
+    assert isinstance(lessons, dict)
+    completed = sorted(
+        str(k) for k, v in lessons.items() if isinstance(v, dict) and v.get("completed") is True
+    )
+    hints = sum(
+        int(v.get("hints_used", 0))
+        for v in lessons.values()
+        if isinstance(v, dict) and isinstance(v.get("hints_used"), int)
+    )
+    quiz: QuizResult | None = None
+    for f in reversed(results):
+        try:
+            quiz = load_results(f)
+            break
+        except (OSError, ResultsFormatError):
+            continue
+    name = data.get(NAME_KEY)
+    if not (isinstance(name, str) and name.strip()):
+        name = quiz.name if quiz is not None else None
+    current = data.get("current")
+    times = [f.stat().st_mtime for f in [progress_file, *results] if f.is_file()]
+    return AttendeeRow(
+        folder=folder,
+        name=name.strip() if isinstance(name, str) and name.strip() else None,
+        completed=completed,
+        started=len(lessons),
+        current=current if isinstance(current, str) else None,
+        hints=hints,
+        quiz=quiz,
+        last_change=max(times) if times else 0.0,
+    )
+
+
+def room_rows(paths: Iterable[str | os.PathLike[str]]) -> list[AttendeeRow]:
+    """The attendees found in room folders: each folder that holds a `progress.json` or quiz
+    results (the folder itself, or its direct subfolders), by name."""
+    rows: list[AttendeeRow] = []
+    seen: set[Path] = set()
+    for raw in paths:
+        p = Path(raw).expanduser()
+        if not p.is_dir():
+            continue
+        candidates = [p, *sorted(c for c in p.iterdir() if c.is_dir())]
+        for folder in candidates:
+            key = folder.resolve()
+            if key in seen:
+                continue
+            row = _attendee_row(folder)
+            if row is not None:
+                seen.add(key)
+                rows.append(row)
+    rows.sort(key=lambda r: (r.name is None, (r.name or "").lower(), r.folder.name))
+    return rows
+
+
+def _ago(seconds: float) -> str:
+    s = max(0, int(seconds))
+    if s < 60:
+        return f"{s}s ago"
+    if s < 3600:
+        return f"{s // 60}m ago"
+    return f"{s // 3600}h{(s % 3600) // 60:02d} ago"
+
+
+def room_table(rows: Sequence[AttendeeRow], total_lessons: int, now: float) -> str:
+    """The attendees as a terminal table: lessons passed, current lesson, hints, last quiz."""
+    if not rows:
+        return "No attendee has started yet."
+    width = max([len(r.label) for r in rows] + [8])
+    cw = max([len(r.current or "-") for r in rows] + [7])
+    lines = [
+        f"{len(rows)} attendee(s)",
+        "",
+        f"  {'attendee':<{width}}  {'lessons':>9}  {'current':<{cw}}  {'hints':>5}  "
+        f"{'quiz':<14}  last change",
+    ]
+    for r in rows:
+        done = f"{len(r.completed)}/{total_lessons}" if total_lessons else str(len(r.completed))
+        quiz = r.quiz.score_text() if r.quiz is not None else "-"
+        lines.append(
+            f"  {r.label:<{width}}  {done:>9}  {r.current or '-':<{cw}}  {r.hints:>5}  "
+            f"{quiz:<14}  {_ago(now - r.last_change)}"
+        )
+    return "\n".join(lines)
+
+
+def room_markdown(rows: Sequence[AttendeeRow], total_lessons: int) -> str:
+    out = [
+        "## Attendees",
+        "",
+        "| Attendee | Lessons passed | Current lesson | Hints | Last quiz |",
+        "|---|---:|---|---:|---|",
+    ]
+    for r in rows:
+        done = f"{len(r.completed)}/{total_lessons}" if total_lessons else str(len(r.completed))
+        quiz = r.quiz.score_text() if r.quiz is not None else "-"
+        out.append(f"| {_md(r.label)} | {done} | {r.current or '-'} | {r.hints} | {quiz} |")
+    return "\n".join(out) + "\n"

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Literal
 
-from textual.app import App
+from textual import events
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
+from k8snet_tutor.learning.results import NAME_KEY
+from k8snet_tutor.learning.served import asks_name, is_served
 from k8snet_tutor.tui import help_data
 from k8snet_tutor.tui.commands import TutorCommands
 from k8snet_tutor.tui.messages import OpenLesson
@@ -46,6 +50,7 @@ class TutorApp(App[None]):
     ) -> None:
         super().__init__()
         self.session = session
+        self.served = is_served()
         self.start_lesson = lesson_id
         self.start_sandbox = sandbox
         self.ipblocks: IPBlockMode = ipblocks
@@ -72,6 +77,58 @@ class TutorApp(App[None]):
             self._push_sandbox(text, files)
         elif self.start_lesson:
             self.open_lesson(self.start_lesson)
+        if asks_name() and not self.attendee_name:
+            self.ask_name()
+
+    # -- served sessions (k8snet-tutor serve) ------------------------------------------------------
+    @property
+    def attendee_name(self) -> str | None:
+        name = self.session.progress.extra.get(NAME_KEY)
+        return name if isinstance(name, str) and name.strip() else None
+
+    def ask_name(self) -> None:
+        """In a workshop room: the name the instructor's report shows for this session."""
+        from k8snet_tutor.tui.screens.modals import PromptScreen
+
+        def done(name: str | None) -> None:
+            if name:
+                self.session.progress.extra[NAME_KEY] = name[:60]
+                self.session.save()
+                self.notify(f"Hello {name[:60]}! Your progress is saved as you go.")
+
+        self.push_screen(
+            PromptScreen(
+                "Your name, for the workshop's room report",
+                "",
+                "Enter to confirm; Esc to stay anonymous. Other attendees never see it.",
+            ),
+            done,
+        )
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:  # type: ignore[type-arg]
+        for command in super().get_system_commands(screen):
+            # A screenshot would be written where the server runs, not for the attendee.
+            if self.served and command.title == "Screenshot":
+                continue
+            yield command
+
+    # -- narrow layout ---------------------------------------------------------------------------
+    def _has_views(self) -> bool:
+        return bool(getattr(self.screen, "VIEWS", ())) and self.screen.has_class("-narrow")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_view":
+            return self._has_views()
+        return True
+
+    def action_next_view(self) -> None:
+        """Ctrl+G: the next tab of the narrow layout (F11/F12 are the browser's)."""
+        view = getattr(self.screen, "action_view", None)
+        if callable(view):
+            view(1)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.call_after_refresh(self.refresh_bindings)
 
     # -- navigation -------------------------------------------------------------------------------
     def open_lesson(self, lesson_id: str) -> None:

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from textual.binding import Binding
 
+from k8snet_tutor.learning.served import is_served
+
 TOPIC_NAMES = {
     "pods": "Pods",
     "labels": "Labels",
@@ -44,13 +46,27 @@ GLOBAL_KEYS: tuple[Key, ...] = (
         "Switch between the light and the dark theme.",
         show=False,
     ),
-    Key("ctrl+q", "app.quit", "Quit", "Quit (your work is saved as you type).", show=False),
+    Key(
+        "ctrl+g",
+        "app.next_view",
+        "Next view",
+        "On a small screen the panels become tabs: show the next one (F11/F12 do too in a "
+        "terminal; a browser keeps those for itself).",
+    ),
+    Key(
+        "ctrl+q",
+        "app.quit",
+        "Quit",
+        "Quit (your work is saved as you type). In the browser this ends the session; "
+        "your progress is kept and Restart resumes it.",
+    ),
 )
 
 HOME_KEYS: tuple[Key, ...] = (
     Key("enter", "open", "Open", "Open the highlighted lesson."),
     Key("c", "continue", "Continue", "Continue where you left off."),
     Key("s", "sandbox", "Sandbox", "Open an empty sandbox to experiment with your own YAML."),
+    Key("q", "app.quit", "Quit", "Quit (from the lesson list).", show=False),
 )
 
 LESSON_KEYS: tuple[Key, ...] = (
@@ -155,15 +171,27 @@ Your YAML and progress are saved as you type; quitting and coming back restores 
 A YAML error never loses the matrix: the error line is marked, the message is shown below the
 editor, and the matrix keeps its last good state, dimmed, until the YAML is valid again.
 
-On a small terminal the panels become tabs: use the tab bar (or F11 / F12) to switch views.
+On a small terminal the panels become tabs: use the tab bar, Ctrl+G (or F11 / F12 in a
+terminal) to switch views.
 """
+
+# Actions a served (browser) session never offers: they would reach the host, not the attendee.
+SERVED_BLOCKED = frozenset({"external_editor"})
 
 
 def bindings(keys: tuple[Key, ...]) -> list[Binding]:
     """A screen's BINDINGS from the table."""
     # F-keys win over the focused widget: TextArea binds F5-F7 to selections.
+    served = is_served()
     return [
         Binding(k.keys, k.action, k.description, show=k.show, priority=k.keys.startswith("f"))
         for k in keys
-        if k.action
+        if k.action and not (served and k.action in SERVED_BLOCKED)
     ]
+
+
+def help_keys(keys: tuple[Key, ...]) -> tuple[Key, ...]:
+    """The keys the help screen lists (in a served session, without the blocked ones)."""
+    if not is_served():
+        return keys
+    return tuple(k for k in keys if k.action not in SERVED_BLOCKED)

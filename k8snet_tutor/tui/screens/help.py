@@ -38,7 +38,7 @@ def help_markdown() -> str:
     out = ["# k8snet-tutor help\n"]
     for title, keys in sections:
         out.append(f"## {title}\n")
-        for k in keys:
+        for k in help_data.help_keys(keys):
             out.append(f"- **{_key_name(k.keys)}**: {k.help}")
         out.append("")
     out.append("## Matrix legend\n")

@@ -24,6 +24,7 @@ from k8snet_tutor.core.ports import PortProbe
 from k8snet_tutor.core.problems import Problem
 from k8snet_tutor.learning.evaluation import Evaluation, SandboxEvaluator
 from k8snet_tutor.learning.matrix_view import ALL_PORTS
+from k8snet_tutor.learning.served import OutsideSessionFolder, user_path
 from k8snet_tutor.tui import help_data
 from k8snet_tutor.tui.messages import MatrixExported
 from k8snet_tutor.tui.screens.modals import ConfirmScreen, DiffScreen, PromptScreen, unified_diff
@@ -273,8 +274,11 @@ class SandboxScreen(WorkbenchScreen):
         else:
             out = to_json(matrix, [probe] if probe else [])
         try:
-            target = Path(path).expanduser()
+            target = user_path(path)  # in a served session: only inside its folder
             target.write_text(out, encoding="utf-8")
+        except OutsideSessionFolder as exc:
+            self.notify(str(exc), severity="error")
+            return None
         except OSError as exc:
             self.notify(f"Could not write {path}: {exc}", severity="error")
             return None
