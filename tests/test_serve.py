@@ -1,26 +1,27 @@
-"""`k8snet-tutor serve`: the per-session command, the exposure warning, and end-to-end runs.
+"""`k8snet-tutor serve`: options, the room server (token, cap, resume, idle, clean-up) and
+end-to-end runs.
 
-The browser test starts `k8snet-tutor serve` on a free loopback port and:
-1. fetches the page with urllib and checks it is the textual-serve page for our websocket;
-2. connects to the websocket the way the page's script does and reads the terminal output until
-   the tutor's home screen (a built-in lesson title) appears: textual-serve draws the terminal
-   with xterm.js in a canvas, so the app's words are never in the DOM, but they are in this
-   stream;
-3. opens the page in headless Chromium through the DevTools protocol, waits until the page
-   marks the first byte from the app (`body.-first-byte`), takes a screenshot and checks that
-   it is not blank (not one uniform colour);
-4. checks that the two sessions got two separate data folders (K8SNET_TUTOR_HOME).
-It is skipped only when Chromium is missing.
+Room-server tests run `RoomServer` in the test's event loop on a free port and talk to it with
+aiohttp, as a browser would. Most use a small stand-in session program (FAKE_APP below) that
+speaks textual-serve's packet protocol, so they start in milliseconds; one test serves the
+real tutor. Counting child processes reads /proc (Linux).
+
+The browser tests start `k8snet-tutor serve` on a free loopback port and drive headless
+Chromium through the DevTools protocol. textual-serve draws the terminal with xterm.js in a
+canvas, so the app's words are never in the DOM: the tests read them from the websocket frames
+the page receives (DevTools Network events). They are skipped only when Chromium is missing.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import json
 import os
 import re
 import shutil
+import signal
 import socket
 import struct
 import subprocess
@@ -30,14 +31,20 @@ import time
 import urllib.request
 import zlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from yarl import URL
 
 from k8snet_tutor.cli.main import main
-from k8snet_tutor.cli.serve import exposure_warning, is_loopback, session_command
+from k8snet_tutor.cli.serve import (
+    exposure_warning,
+    is_loopback,
+    session_argv,
+    share_urls,
+)
 from k8snet_tutor.learning.lesson import discover
 
 REPO = Path(__file__).resolve().parents[1]
@@ -45,6 +52,16 @@ FIXTURES = Path(__file__).parent / "fixtures" / "quiz"
 ANSI = re.compile(
     rb"\x1b(?:\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[()][A-Z0-9]|[=>])"
 )
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 
 
 # --------------------------------------------------------------------------------------------
@@ -73,29 +90,34 @@ def test_warning_text() -> None:
     warning = exposure_warning("0.0.0.0", 8000)
     assert warning is not None
     assert warning.startswith("WARNING: serving on every network interface, port 8000")
-    assert "no login" in warning
+    assert "--no-token" in warning and "no login" in warning
+    with_token = exposure_warning("0.0.0.0", 8000, token=True)
+    assert with_token is not None and "token" in with_token and "WARNING" not in with_token
 
 
-def test_session_command(tmp_path: Path) -> None:
-    cmd = session_command(tmp_path, lessons=["lessons"], python="/usr/bin/python3")
-    assert cmd.startswith(f'K8SNET_TUTOR_HOME="$(mktemp -d {tmp_path}/session-XXXXXXXX)" ')
-    assert cmd.endswith(f"exec /usr/bin/python3 -m k8snet_tutor tutor --lessons {REPO / 'lessons'}")
-    quiz = session_command(tmp_path, lessons=[], quiz="", count=5, seed=7)
-    assert quiz.endswith("-m k8snet_tutor quiz --count 5 --seed 7")
-    named = session_command(tmp_path, lessons=[], quiz="my bank")
-    assert named.endswith("quiz 'my bank'")
+def test_session_argv() -> None:
+    argv = session_argv(lessons=["lessons"], python="/usr/bin/python3")
+    assert argv == [
+        "/usr/bin/python3",
+        "-m",
+        "k8snet_tutor",
+        "tutor",
+        "--lessons",
+        str(REPO / "lessons"),
+    ]
+    quiz = session_argv(lessons=[], quiz="", count=5, seed=7)
+    assert quiz[3:] == ["quiz", "--count", "5", "--seed", "7"]
+    assert session_argv(lessons=[], quiz="my bank")[3:] == ["quiz", "my bank"]
 
 
-def test_session_command_runs_in_its_own_home(tmp_path: Path) -> None:
-    """The command's shell prologue gives each run a fresh folder under the sessions folder."""
-    cmd = session_command(tmp_path, lessons=[]).split(" exec ")[0]
-    probe = f"{cmd} sh -c 'echo \"$K8SNET_TUTOR_HOME\"'"
-    homes = {
-        subprocess.run(probe, shell=True, capture_output=True, text=True, check=True).stdout.strip()
-        for _ in range(2)
-    }
-    assert len(homes) == 2
-    assert all(Path(h).is_dir() and Path(h).parent == tmp_path for h in homes)
+def test_share_urls() -> None:
+    assert share_urls("127.0.0.1", 8000, None, None) == ["http://127.0.0.1:8000/"]
+    urls = share_urls("0.0.0.0", 8123, "abc", None)
+    assert urls[0].endswith(":8123/?token=abc") and "0.0.0.0" not in urls[0]
+    assert urls[-1] == "http://127.0.0.1:8123/?token=abc"
+    assert share_urls("0.0.0.0", 80, "t", "https://room.example/")[0] == (
+        "https://room.example/?token=t"
+    )
 
 
 def test_print_command(capsys: pytest.CaptureFixture[str]) -> None:
@@ -108,47 +130,422 @@ def test_bad_options(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None
     assert main(["serve", "--port", "0"]) == 2
     assert main(["serve", "--lessons", str(tmp_path / "missing")]) == 2
     assert main(["serve", "--count", "3"]) == 2
+    assert main(["serve", "--max-sessions", "0"]) == 2
+    assert main(["serve", "--idle-timeout", "-1"]) == 2
+    assert main(["serve", "--token", " "]) == 2
     err = capsys.readouterr().err
-    assert (
-        "not a port number" in err and "no such folder" in err and "only apply with --quiz" in err
-    )
+    for words in (
+        "not a port number",
+        "no such folder",
+        "only apply with --quiz",
+        "--max-sessions 0",
+        "--idle-timeout -1",
+        "--token is empty",
+    ):
+        assert words in err
+    with pytest.raises(SystemExit):
+        main(["serve", "--token", "x", "--no-token"])
 
 
-def test_non_loopback_warns(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    pytest.importorskip("textual_serve")
-    import textual_serve.server
+def test_tokens_and_folders() -> None:
+    from k8snet_tutor.cli.room_server import attendee_folder_name, new_token, tokens_equal
 
-    seen: dict[str, Any] = {}
+    token = new_token()
+    assert len(token) >= 30 and tokens_equal(token, token) and not tokens_equal(token, token[:-1])
+    assert not tokens_equal("é", "e")  # non-ASCII never raises
+    folder = attendee_folder_name("A" * 24)
+    assert folder.startswith("attendee-") and "A" * 24 not in folder
+    assert folder == attendee_folder_name("A" * 24) != attendee_folder_name("B" * 24)
 
-    class FakeServer:
-        def __init__(self, command: str, **kwargs: Any) -> None:
-            seen.update(kwargs, command=command)
 
-        def serve(self) -> None:
-            seen["served"] = True
+def test_served_user_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from k8snet_tutor.learning.served import OutsideSessionFolder, is_served, user_path
 
-    monkeypatch.setattr(textual_serve.server, "Server", FakeServer)
-    assert main(["serve", "--host", "0.0.0.0", "--port", "8123", "--sessions", str(tmp_path)]) == 0
-    out, err = capsys.readouterr()
-    assert "WARNING: serving on every network interface, port 8123" in err
-    assert seen["served"] and seen["host"] == "0.0.0.0" and seen["port"] == 8123
-    assert seen["public_url"].endswith(":8123") and "0.0.0.0" not in seen["public_url"]
-    assert str(tmp_path) in out
-    assert main(["serve", "--port", "8124", "--sessions", str(tmp_path)]) == 0
-    assert "WARNING" not in capsys.readouterr().err
-    assert seen["host"] == "127.0.0.1" and seen["public_url"] is None
+    home = tmp_path / "home"
+    home.mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    (home / "link").symlink_to(tmp_path / "elsewhere")
+    monkeypatch.setenv("K8SNET_TUTOR_HOME", str(home))
+    monkeypatch.delenv("K8SNET_TUTOR_SERVED", raising=False)
+    assert not is_served()
+    assert user_path(str(tmp_path / "x.csv")) == tmp_path / "x.csv"  # a terminal: as typed
+    monkeypatch.setenv("K8SNET_TUTOR_SERVED", "1")
+    assert is_served()
+    assert user_path("matrix.csv") == home.resolve() / "matrix.csv"
+    assert user_path("out/matrix.md") == home.resolve() / "out" / "matrix.md"
+    for bad in (str(tmp_path / "x.csv"), "../x.csv", "~/x.csv", "link/x.csv", ".", "/etc/passwd"):
+        with pytest.raises(OutsideSessionFolder):
+            user_path(bad)
+
+
+def test_served_app_offers_nothing_outside(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a served session the key tables drop $EDITOR, and the palette has no screenshot."""
+    from k8snet_tutor.tui import help_data
+
+    monkeypatch.delenv("K8SNET_TUTOR_SERVED", raising=False)
+    actions = {b.action for b in help_data.bindings(help_data.LESSON_KEYS)}
+    assert "external_editor" in actions
+    monkeypatch.setenv("K8SNET_TUTOR_SERVED", "1")
+    for keys in (help_data.LESSON_KEYS, help_data.SANDBOX_KEYS):
+        assert "external_editor" not in {b.action for b in help_data.bindings(keys)}
+        assert all(k.action != "external_editor" for k in help_data.help_keys(keys))
+
+
+def test_footer_keys_are_browser_safe() -> None:
+    """Every key shown in a footer reaches a page in a browser: none of Ctrl+N/T/W or F11/F12
+    (the browser keeps those), and every screen shows a way to quit."""
+    from k8snet_tutor.tui import help_data
+
+    taken = {"ctrl+n", "ctrl+t", "ctrl+w", "f11", "f12"}
+    tables = (help_data.GLOBAL_KEYS, help_data.HOME_KEYS, help_data.LESSON_KEYS)
+    for table in (*tables, help_data.SANDBOX_KEYS):
+        for k in table:
+            if k.show:
+                assert not set(k.keys.split(",")) & taken, k
+    assert any(k.action == "app.quit" and k.show for k in help_data.GLOBAL_KEYS)
+    assert any(k.action == "app.next_view" and k.show for k in help_data.GLOBAL_KEYS)
+    assert any(k.keys == "q" and k.action == "app.quit" for k in help_data.HOME_KEYS)
 
 
 # --------------------------------------------------------------------------------------------
-# End to end
+# The room server, in process
+
+# A stand-in for the tutor: speaks textual-serve's protocol (a "__GANGLION__" line, then
+# packets: 1 type byte, 4 length bytes, payload), reports its session folder, leaves a file
+# there, echoes input, and quits when asked.
+FAKE_APP = r"""
+import json, os, sys
+out, inp = sys.stdout.buffer, sys.stdin.buffer
+home = os.environ["K8SNET_TUTOR_HOME"]
+with open(os.path.join(home, "visits"), "a") as fh:
+    fh.write("visit\n")
+def packet(kind, payload):
+    out.write(kind + len(payload).to_bytes(4, "big") + payload)
+    out.flush()
+out.write(b"__GANGLION__\n")
+packet(b"D", ("home=" + home + " served=" + os.environ.get("K8SNET_TUTOR_SERVED", "")
+              + " tmp=" + os.environ.get("TMPDIR", "") + ";").encode())
+while True:
+    head = inp.read(5)
+    if len(head) < 5:
+        break
+    body = inp.read(int.from_bytes(head[1:], "big"))
+    if head[:1] == b"M" and json.loads(body).get("type") == "quit":
+        break
+    if head[:1] == b"D":
+        packet(b"D", b"echo:" + body + b";")
+"""
+FAKE_ARGV = [sys.executable, "-c", FAKE_APP]
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def children_of(pid: int) -> list[int]:
+    """Live child processes of `pid` (from /proc; zombies do not count)."""
+    out: list[int] = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if int(fields[1]) == pid and fields[0] != "Z":
+            out.append(int(entry.name))
+    return out
+
+
+needs_proc = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+
+
+@contextlib.asynccontextmanager
+async def room_server(
+    tmp_path: Path, argv: list[str] | None = None, **options: Any
+) -> AsyncIterator[Any]:
+    """A RoomServer on a free port in this event loop; stopped (and checked) on exit."""
+    pytest.importorskip("textual_serve")
+    from k8snet_tutor.cli.room_server import RoomServer
+
+    lines: list[str] = []
+    options.setdefault("room", tmp_path / "room")
+    options["room"].mkdir(parents=True, exist_ok=True)
+    server = RoomServer(argv or FAKE_ARGV, port=free_port(), out=lines.append, **options)
+    server.lines = lines
+    ready = asyncio.Event()
+    task = asyncio.create_task(server.run_until_stopped(ready.set, handle_signals=False))
+    await asyncio.wait_for(ready.wait(), 10)
+    try:
+        yield server
+    finally:
+        server.request_exit()
+        await asyncio.wait_for(task, 30)
+
+
+def client(**kwargs: Any) -> Any:
+    import aiohttp
+
+    return aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True), **kwargs)
+
+
+async def read_until(ws: Any, wanted: str, timeout: float = 15) -> str:
+    """Binary frames of a session's websocket as text, until `wanted` appears."""
+    import aiohttp
+
+    buf = ""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and wanted not in buf:
+        try:
+            msg = await ws.receive(timeout=max(0.1, deadline - time.monotonic()))
+        except TimeoutError:
+            break
+        if msg.type == aiohttp.WSMsgType.BINARY:
+            buf += msg.data.decode("utf-8", "replace")
+        elif msg.type != aiohttp.WSMsgType.TEXT:
+            break
+    return buf
+
+
+async def wait_until(condition: Any, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    assert condition()
+
+
+def url(server: Any, path: str = "/") -> str:
+    return f"http://127.0.0.1:{server.port}{path}"
+
+
+def ws_url(server: Any) -> str:
+    return f"ws://127.0.0.1:{server.port}/ws?width=80&height=24"
+
+
+@needs_proc
+def test_token_required_on_every_interface(tmp_path: Path) -> None:
+    """Bound to 0.0.0.0 with a token, checked from 127.0.0.1: no token, no page, no process."""
+    import aiohttp
+
+    async def scenario() -> None:
+        async with room_server(tmp_path, host="0.0.0.0", token="s3cret-token") as server:
+            async with client() as http:
+                for path in ("/", "/?token=wrong", "/static/js/textual.js", "/download/x"):
+                    async with http.get(url(server, path)) as r:
+                        assert r.status == 403, path
+                        assert "needs its link" in await r.text()
+                with pytest.raises(aiohttp.WSServerHandshakeError) as info:
+                    await http.ws_connect(ws_url(server))
+                assert info.value.status == 403
+                await asyncio.sleep(0.2)
+                assert children_of(os.getpid()) == [] and server.live == {}
+                assert list(server.room.iterdir()) == []  # no session folder either
+                # With the token: a redirect that drops it from the URL, and cookies.
+                async with http.get(
+                    url(server, "/?token=s3cret-token"), allow_redirects=False
+                ) as r:
+                    assert r.status == 302 and r.headers["Location"] == "/"
+                async with http.get(url(server)) as r:
+                    page = await r.text()
+                    assert r.status == 200 and "<title>k8snet-tutor</title>" in page
+                    assert "static/js/textual.js" in page and "fonts.googleapis" not in page
+                async with http.get(url(server, "/static/js/textual.js")) as r:
+                    assert r.status == 200
+                async with http.ws_connect(ws_url(server)) as ws:
+                    text = await read_until(ws, "served=1")
+                    assert "served=1" in text and f"home={server.room}" in text
+                    await ws.send_json(["stdin", "hello"])
+                    assert "echo:hello" in await read_until(ws, "echo:hello")
+                    assert len(children_of(os.getpid())) == 1
+            # Another browser with only a wrong cookie is still refused.
+            async with client(cookies={"k8snet_access": "0" * 64}) as other:
+                async with other.get(url(server)) as r:
+                    assert r.status == 403
+            assert not any("s3cret-token" in line for line in server.lines)
+
+    asyncio.run(scenario())
+
+
+@needs_proc
+def test_loopback_needs_no_token_and_refuses_other_origins(tmp_path: Path) -> None:
+    import aiohttp
+
+    async def scenario() -> None:
+        async with room_server(tmp_path, host="127.0.0.1") as server:
+            async with client() as http:
+                async with http.get(url(server)) as r:
+                    assert r.status == 200 and "k8snet_attendee" in r.cookies
+                async with http.ws_connect(ws_url(server)) as ws:
+                    assert "served=1" in await read_until(ws, "served=1")
+                with pytest.raises(aiohttp.WSServerHandshakeError) as info:
+                    await http.ws_connect(ws_url(server), origin="http://evil.example")
+                assert info.value.status == 403
+
+    asyncio.run(scenario())
+
+
+@needs_proc
+def test_room_full_page(tmp_path: Path) -> None:
+    import aiohttp
+
+    async def scenario() -> None:
+        async with room_server(tmp_path, max_sessions=1) as server:
+            async with client() as a, client() as b:
+                async with a.get(url(server)) as r:
+                    assert r.status == 200
+                async with a.ws_connect(ws_url(server)) as ws:
+                    await read_until(ws, "served=1")
+                    async with b.get(url(server)) as r:
+                        body = await r.text()
+                        assert r.status == 503 and "The room is full" in body
+                        assert "All 1 sessions" in body
+                    with pytest.raises(aiohttp.WSServerHandshakeError) as info:
+                        await b.ws_connect(ws_url(server))
+                    assert info.value.status == 503
+                    async with a.get(url(server)) as r:  # A's own reload still gets in
+                        assert r.status == 200
+                    assert len(children_of(os.getpid())) == 1
+                await asyncio.sleep(0.3)
+                async with b.get(url(server)) as r:  # A left: there is room again
+                    assert r.status == 200
+
+    asyncio.run(scenario())
+
+
+@needs_proc
+def test_sessions_resume_and_stay_apart(tmp_path: Path) -> None:
+    """A browser (its cookie) gets the same folder each time; another browser its own; a
+    second tab ends the first; a resume link moves a session to another browser."""
+
+    async def home_of(http: Any, server: Any) -> str:
+        async with http.ws_connect(ws_url(server)) as ws:
+            text = await read_until(ws, ";")
+        return text.split("home=")[1].split()[0]
+
+    async def scenario() -> None:
+        async with room_server(tmp_path) as server:
+            async with client() as a, client() as b:
+                for http in (a, b):
+                    async with http.get(url(server)):
+                        pass
+                first = await home_of(a, server)
+                assert await home_of(a, server) == first  # a reload
+                other = await home_of(b, server)
+                assert other != first
+                assert (Path(first) / "visits").read_text().count("visit") == 2
+                assert (Path(other) / "visits").read_text().count("visit") == 1
+                # Two tabs of one browser: the first one is ended.
+                async with a.ws_connect(ws_url(server)) as tab1:
+                    await read_until(tab1, ";")
+                    async with a.ws_connect(ws_url(server)) as tab2:
+                        await read_until(tab2, ";")
+                        msg = await tab1.receive(timeout=10)
+                        assert msg.type.name in ("CLOSE", "CLOSING", "CLOSED")
+                        await wait_until(lambda: len(server.live) == 1)
+                # A resume link carries the session to a fresh browser.
+                cookie = a.cookie_jar.filter_cookies(URL(url(server)))["k8snet_attendee"].value
+                async with client() as c:
+                    async with c.get(
+                        url(server, f"/?session={cookie}"), allow_redirects=False
+                    ) as r:
+                        assert r.status == 302 and "session" not in r.headers["Location"]
+                    assert await home_of(c, server) == first
+
+    asyncio.run(scenario())
+
+
+@needs_proc
+def test_idle_session_ends_and_keeps_its_folder(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with room_server(tmp_path, idle_seconds=0.5) as server:
+            async with client() as http:
+                async with http.ws_connect(ws_url(server)) as ws:
+                    text = await read_until(ws, ";")
+                    home = Path(text.split("home=")[1].split()[0])
+                    started = time.monotonic()
+                    while not ws.closed and time.monotonic() - started < 15:
+                        await ws.receive(timeout=15)
+                    assert ws.closed
+                await wait_until(lambda: server.live == {})
+                assert home.is_dir()
+                assert any("idle" in line for line in server.lines)
+                await asyncio.sleep(0.2)
+                assert children_of(os.getpid()) == []
+
+    asyncio.run(scenario())
+
+
+@needs_proc
+def test_stop_cleans_up_everything(tmp_path: Path) -> None:
+    """Sessions open when the server stops: every process and temporary folder goes; a
+    temporary room goes too; a process that ignores "quit" is killed."""
+    stubborn = FAKE_APP.replace('get("type") == "quit"', 'get("type") == "never"')
+
+    async def scenario() -> None:
+        import k8snet_tutor.cli.room_server as rs
+
+        room = Path(tempfile.mkdtemp(prefix="k8snet-tutor-test-room-"))
+        rs_grace = rs.QUIT_GRACE_SECONDS
+        rs.QUIT_GRACE_SECONDS = 0.5
+        try:
+            async with room_server(
+                tmp_path, [sys.executable, "-c", stubborn], room=room, remove_room=True
+            ) as server:
+                temp_root = server.temp_root
+                async with client() as a, client() as b:
+                    ws_a = await a.ws_connect(ws_url(server))
+                    ws_b = await b.ws_connect(ws_url(server))
+                    text = await read_until(ws_a, ";") + await read_until(ws_b, ";")
+                    tmpdirs = re.findall(r"tmp=(\S+?);", text)
+                    assert len(tmpdirs) == 2 and all(Path(t).is_dir() for t in tmpdirs)
+                    assert len(children_of(os.getpid())) == 2
+                # the server stops here, with both sessions still open
+            assert children_of(os.getpid()) == []
+            assert not temp_root.exists() and not room.exists()
+            assert not any(Path(t).exists() for t in tmpdirs)
+        finally:
+            rs.QUIT_GRACE_SECONDS = rs_grace
+            shutil.rmtree(room, ignore_errors=True)
+
+    asyncio.run(scenario())
+
+
+@needs_proc
+@pytest.mark.slow
+def test_served_tutor_page_and_websocket(tmp_path: Path) -> None:
+    """The real tutor behind the room server: the page, then its home screen over the socket."""
+    titles = [lesson.title for lesson in discover(include_env=False).lessons[:3]]
+
+    async def scenario() -> None:
+        env = {"PYTHONPATH": str(REPO), "NO_COLOR": "1"}
+        async with room_server(tmp_path, session_argv(lessons=[]), env=env) as server:
+            async with client() as http:
+                async with http.get(url(server)) as r:
+                    assert r.status == 200 and "<title>k8snet-tutor</title>" in await r.text()
+                async with http.ws_connect(ws_url(server)) as ws:
+                    await ws.send_json(["resize", {"width": 120, "height": 40}])
+                    buf = b""
+                    deadline = time.monotonic() + 30
+                    while time.monotonic() < deadline:
+                        msg = await ws.receive(timeout=30)
+                        if msg.type.name != "BINARY":
+                            break
+                        buf += msg.data
+                        text = ANSI.sub(b"", buf).decode("utf-8", "replace")
+                        if any(t in text for t in titles):
+                            break
+                    assert any(t in text for t in titles), text[-2000:]
+            homes = list(server.room.iterdir())
+            assert len(homes) == 1 and homes[0].name.startswith("attendee-")
+
+    asyncio.run(scenario())
+
+
+# --------------------------------------------------------------------------------------------
+# End to end: the `serve` command
 
 
 def wait_for_port(port: int, proc: subprocess.Popen[bytes], timeout: float = 30) -> None:
@@ -176,34 +573,29 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
             proc.wait(10)
 
 
-@pytest.fixture
-def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[int, Path]]:
-    """`k8snet-tutor serve` on a free port (extra arguments through indirect parametrization)."""
+def start_serve(tmp_path: Path, *args: str) -> tuple[subprocess.Popen[bytes], int]:
     pytest.importorskip("textual_serve")
-    extra: list[str] = list(getattr(request, "param", []))
     port = free_port()
-    sessions = tmp_path / "sessions"
     env = dict(os.environ, PYTHONPATH=str(REPO), NO_COLOR="1")
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "k8snet_tutor",
-            "serve",
-            "--port",
-            str(port),
-            "--sessions",
-            str(sessions),
-            *extra,
-        ],
+        [sys.executable, "-m", "k8snet_tutor", "serve", "--port", str(port), *args],
         cwd=tmp_path,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
+    wait_for_port(port, proc)
+    return proc, port
+
+
+@pytest.fixture
+def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[int, Path]]:
+    """`k8snet-tutor serve --room ROOM` on a free port (extra arguments through indirect
+    parametrization)."""
+    room = tmp_path / "room"
+    proc, port = start_serve(tmp_path, "--room", str(room), *getattr(request, "param", []))
     try:
-        wait_for_port(port, proc)
-        yield port, sessions
+        yield port, room
     finally:
         stop(proc)
 
@@ -235,10 +627,203 @@ async def terminal_text(port: int, wanted: list[str], timeout: float = 30) -> st
     return ANSI.sub(b"", buf).decode("utf-8", "replace")
 
 
-def fetch_page(port: int) -> str:
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as resp:
-        assert resp.status == 200
-        return str(resp.read().decode("utf-8"))
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "served", [["--quiz", str(FIXTURES / "three.yaml"), "--seed", "1"]], indirect=True
+)
+def test_served_quiz(served: tuple[int, Path]) -> None:
+    port, room = served
+    text = asyncio.run(terminal_text(port, ["Start the quiz"]))
+    assert "Three questions" in text and "Start the quiz" in text
+    assert any(p.name.startswith("attendee-") for p in room.iterdir())
+
+
+@needs_proc
+@pytest.mark.slow
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT])
+def test_serve_command_stops_cleanly(tmp_path: Path, how: signal.Signals) -> None:
+    """`serve` on 0.0.0.0 with a session open, then SIGTERM or Ctrl+C: exit 0, the session's
+    process gone, the temporary room and folders removed, the token never printed but in the
+    link."""
+    proc, port = start_serve(tmp_path, "--host", "0.0.0.0", "--token", "tok-123456789")
+
+    async def open_session() -> None:
+        async with client() as http:
+            async with http.get(f"http://127.0.0.1:{port}/") as r:
+                assert r.status == 403
+            async with http.get(f"http://127.0.0.1:{port}/?token=tok-123456789") as r:
+                assert r.status == 200
+            ws = await http.ws_connect(f"ws://127.0.0.1:{port}/ws?width=80&height=24")
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and not children_of(proc.pid):
+                await asyncio.sleep(0.1)
+            session_pids.extend(children_of(proc.pid))
+            proc.send_signal(how)
+            await asyncio.to_thread(proc.wait, 30)
+            await ws.close()
+
+    session_pids: list[int] = []
+    try:
+        asyncio.run(open_session())
+    finally:
+        stop(proc)
+    out = proc.stdout.read().decode() if proc.stdout else ""
+    assert proc.returncode == 0, out
+    assert session_pids, "no session process was started"
+    assert not any(Path(f"/proc/{pid}").exists() for pid in session_pids)
+    room = re.search(r"session folders in (\S+)", out)
+    assert room and not Path(room.group(1)).exists(), out
+    assert out.count("tok-123456789") == 2  # the two links, nothing else
+    assert "?token=tok-123456789" in out
+
+
+# --------------------------------------------------------------------------------------------
+# Headless Chromium
+
+
+def find_chromium() -> str:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("headless Chromium is not installed (apt-get install chromium)")
+    return chromium
+
+
+class Browser:
+    """One headless Chromium with its own profile (so its own cookies), driven through the
+    DevTools protocol. It records what the page's websocket receives: the terminal's output."""
+
+    KEYS = {
+        "enter": ("Enter", "Enter", 13, "\r"),
+        "escape": ("Escape", "Escape", 27, None),
+        "backspace": ("Backspace", "Backspace", 8, None),
+        "f2": ("F2", "F2", 113, None),
+    }
+
+    def __init__(self, chromium: str, profile: Path) -> None:
+        self.chromium = chromium
+        self.profile = profile
+        self.frames: list[bytes] = []
+        self.counter = 0
+        self.pending: dict[int, asyncio.Future[dict[str, Any]]] = {}
+
+    async def __aenter__(self) -> Browser:
+        import aiohttp
+
+        port = free_port()
+        self.proc = subprocess.Popen(
+            [
+                self.chromium,
+                *CHROMIUM_FLAGS,
+                f"--remote-debugging-port={port}",
+                f"--user-data-dir={self.profile}",
+                "--window-size=1200,800",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        targets: list[dict[str, Any]] = []
+        while time.monotonic() < deadline and not targets:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=1) as r:
+                    targets = [t for t in json.load(r) if t.get("type") == "page"]
+            except OSError:
+                await asyncio.sleep(0.2)
+        assert targets, "Chromium did not open its DevTools port"
+        self.http = aiohttp.ClientSession()
+        self.ws = await self.http.ws_connect(targets[0]["webSocketDebuggerUrl"], max_msg_size=0)
+        self.reader = asyncio.create_task(self._read())
+        await self.call("Page.enable")
+        await self.call("Network.enable")
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.reader.cancel()
+        with contextlib.suppress(BaseException):
+            await self.reader
+        await self.ws.close()
+        await self.http.close()
+        stop(self.proc)  # type: ignore[arg-type]
+
+    async def _read(self) -> None:
+        async for msg in self.ws:
+            data = json.loads(msg.data)
+            if "id" in data and data["id"] in self.pending:
+                self.pending.pop(data["id"]).set_result(data)
+            elif data.get("method") == "Network.webSocketFrameReceived":
+                response = data["params"]["response"]
+                if response.get("opcode") == 2:
+                    self.frames.append(base64.b64decode(response["payloadData"]))
+
+    async def call(self, method: str, **params: Any) -> dict[str, Any]:
+        self.counter += 1
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self.pending[self.counter] = future
+        await self.ws.send_json({"id": self.counter, "method": method, "params": params})
+        reply = await asyncio.wait_for(future, 30)
+        assert "error" not in reply, reply
+        return dict(reply.get("result", {}))
+
+    async def evaluate(self, expression: str) -> Any:
+        r = await self.call("Runtime.evaluate", expression=expression, returnByValue=True)
+        return r.get("result", {}).get("value")
+
+    def text(self) -> str:
+        return ANSI.sub(b"", b"".join(self.frames)).decode("utf-8", "replace")
+
+    async def wait_text(self, wanted: str, timeout: float = 30) -> str:
+        deadline = time.monotonic() + timeout
+        while wanted not in self.text() and time.monotonic() < deadline:
+            await asyncio.sleep(0.2)
+        text = self.text()
+        if os.environ.get("K8SNET_TEST_DUMP"):
+            Path(os.environ["K8SNET_TEST_DUMP"]).write_text(text)
+        assert wanted in text, f"{wanted!r} never appeared; the terminal showed:\n{text[-3000:]}"
+        return text
+
+    async def open(self, url: str, *, reload: bool = False) -> None:
+        self.frames.clear()
+        if reload:
+            await self.call("Page.reload")
+        else:
+            await self.call("Page.navigate", url=url)
+        deadline = time.monotonic() + 30
+        classes = ""
+        while time.monotonic() < deadline and "-first-byte" not in classes:
+            await asyncio.sleep(0.2)
+            classes = str(await self.evaluate("document.body ? document.body.className : ''"))
+        assert "-first-byte" in classes, f"the app never drew on the page (body: {classes!r})"
+        await self.evaluate("document.querySelector('.xterm-helper-textarea').focus()")
+
+    async def press(self, key: str, times: int = 1) -> None:
+        """A key as a person types it: Enter, Escape, Backspace, a letter, or ctrl+letter."""
+        ctrl = key.startswith("ctrl+")
+        name = key.removeprefix("ctrl+")
+        if name in self.KEYS:
+            k, code, vk, text = self.KEYS[name]
+        else:
+            k, code, vk, text = name, f"Key{name.upper()}", ord(name.upper()), name
+        event: dict[str, Any] = {"key": k, "code": code, "windowsVirtualKeyCode": vk}
+        if ctrl:
+            event["modifiers"] = 2
+        elif text:
+            event["text"] = text
+        for _ in range(times):
+            await self.call("Input.dispatchKeyEvent", type="keyDown", **event)
+            await self.call("Input.dispatchKeyEvent", type="keyUp", **event)
+            await asyncio.sleep(0.05)
+
+    async def type(self, text: str) -> None:
+        await self.call("Input.insertText", text=text)
+
+    async def screenshot(self) -> bytes:
+        shot = await self.call(
+            "Page.captureScreenshot",
+            format="png",
+            clip={"x": 0, "y": 0, "width": 1200, "height": 800, "scale": 0.5},
+        )
+        return base64.b64decode(shot["data"])
 
 
 def png_pixels(data: bytes) -> list[bytes]:
@@ -282,118 +867,112 @@ def png_pixels(data: bytes) -> list[bytes]:
     return pixels
 
 
-async def chromium_screenshot(chromium: str, url: str, profile: Path) -> tuple[str, bytes]:
-    """Open `url` in headless Chromium (DevTools protocol), wait for the app's first byte,
-    and return the body's classes and a PNG screenshot."""
-    import aiohttp
+@pytest.mark.browser
+@pytest.mark.slow
+def test_browser_shows_the_home_screen(served: tuple[int, Path], tmp_path: Path) -> None:
+    chromium = find_chromium()
+    port, room = served
+    titles = [lesson.title for lesson in discover(include_env=False).lessons[:3]]
 
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            chromium,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            f"--remote-debugging-port={port}",
-            f"--user-data-dir={profile}",
-            "--window-size=1200,800",
-            "about:blank",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    async def scenario() -> bytes:
+        async with Browser(chromium, tmp_path / "profile") as browser:
+            await browser.open(f"http://127.0.0.1:{port}/")
+            assert await browser.evaluate("document.title") == "k8snet-tutor"
+            await browser.wait_text(titles[0])
+            await asyncio.sleep(1.0)  # let the terminal paint
+            return await browser.screenshot()
+
+    pixels = png_pixels(asyncio.run(scenario()))
+    colours = Counter(pixels)
+    assert len(colours) > 20, "the screenshot is blank"
+    assert colours.most_common(1)[0][1] < 0.98 * len(pixels), "the screenshot is one uniform colour"
+    assert [p.name[:9] for p in room.iterdir()] == ["attendee-"]
+
+
+def progress_of(folder: Path) -> dict[str, Any]:
     try:
-        deadline = time.monotonic() + 20
-        targets: list[dict[str, Any]] = []
-        while time.monotonic() < deadline and not targets:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=1) as r:
-                    targets = [t for t in json.load(r) if t.get("type") == "page"]
-            except OSError:
-                await asyncio.sleep(0.1)
-        assert targets, "Chromium did not open its DevTools port"
-        async with (
-            aiohttp.ClientSession() as http,
-            http.ws_connect(targets[0]["webSocketDebuggerUrl"], max_msg_size=0) as ws,
-        ):
-            counter = 0
+        data = json.loads((folder / "progress.json").read_text())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
-            async def call(method: str, **params: Any) -> dict[str, Any]:
-                nonlocal counter
-                counter += 1
-                await ws.send_json({"id": counter, "method": method, "params": params})
-                while True:
-                    msg = await ws.receive_json(timeout=20)
-                    if msg.get("id") == counter:
-                        assert "error" not in msg, msg
-                        return dict(msg.get("result", {}))
 
-            await call("Page.enable")
-            await call("Page.navigate", url=url)
-            classes = ""
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline and "-first-byte" not in classes:
-                await asyncio.sleep(0.2)
-                r = await call(
-                    "Runtime.evaluate",
-                    expression="document.body ? document.body.className : ''",
-                    returnByValue=True,
-                )
-                classes = str(r.get("result", {}).get("value") or "")
-            await asyncio.sleep(1.5)  # let the terminal paint the first frames
-            shot = await call(
-                "Page.captureScreenshot",
-                format="png",
-                clip={"x": 0, "y": 0, "width": 1200, "height": 800, "scale": 0.5},
-            )
-            return classes, base64.b64decode(shot["data"])
-    finally:
-        stop(proc)
+async def wait_for(condition: Any, what: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        await asyncio.sleep(0.2)
+    assert condition(), what
 
 
 @pytest.mark.browser
 @pytest.mark.slow
-def test_browser_shows_the_home_screen(served: tuple[int, Path], tmp_path: Path) -> None:
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        pytest.skip("headless Chromium is not installed (apt-get install chromium)")
-    port, sessions = served
-    page = fetch_page(port)
-    assert "textual.js" in page and f"ws://127.0.0.1:{port}/ws" in page
+def test_browser_sessions_resume_stay_apart_and_stay_inside(
+    served: tuple[int, Path], tmp_path: Path
+) -> None:
+    """Browser A gives a name, opens the first lesson and takes a hint; a reload brings the same session
+    back (same folder, "▶ Continue", no second name question). Browser B (another profile) gets
+    its own empty session, and its sandbox export refuses a path outside its folder but
+    writes a plain file name inside it."""
+    chromium = find_chromium()
+    port, room = served
+    first = discover(include_env=False).lessons[0]
+    outside = tmp_path / "outside"
+    outside.mkdir()
 
-    titles = [lesson.title for lesson in discover(include_env=False).lessons[:3]]
-    text = asyncio.run(terminal_text(port, titles))
-    assert any(t in text for t in titles), (
-        f"home screen not seen; the terminal showed:\n{text[-2000:]}"
-    )
+    def folders() -> list[Path]:
+        return sorted(p for p in room.iterdir() if p.name.startswith("attendee-"))
 
-    classes, png = asyncio.run(
-        chromium_screenshot(chromium, f"http://127.0.0.1:{port}/", tmp_path / "profile")
-    )
-    assert "-first-byte" in classes, (
-        f"the app never sent output to the page (body class: {classes!r})"
-    )
-    pixels = png_pixels(png)
-    colours = Counter(pixels)
-    assert len(colours) > 20, "the screenshot is blank"
-    assert colours.most_common(1)[0][1] < 0.98 * len(pixels), "the screenshot is one uniform colour"
+    async def scenario() -> None:
+        async with Browser(chromium, tmp_path / "profile-a") as a:
+            await a.open(f"http://127.0.0.1:{port}/")
+            await a.wait_text("Your name")
+            await a.type("Ada")
+            await a.press("enter")
+            await wait_for(lambda: len(folders()) == 1, "no session folder for A")
+            home_a = folders()[0]
+            await wait_for(lambda: progress_of(home_a).get("quiz_name") == "Ada", "name not kept")
+            await a.press("c")  # continue: the first lesson
+            await wait_for(
+                lambda: progress_of(home_a).get("current") == first.id, "lesson not recorded"
+            )
+            await a.press("f2")  # a hint: the lesson is now started
+            await wait_for(
+                lambda: (
+                    progress_of(home_a).get("lessons", {}).get(first.id, {}).get("hints_used") == 1
+                ),
+                "hint not recorded",
+            )
+            await a.open("", reload=True)
+            text = await a.wait_text("▶ Continue: ")
+            assert "Your name" not in text
+            assert folders() == [home_a]
 
-    homes = sorted(p for p in sessions.iterdir() if p.name.startswith("session-"))
-    assert len(homes) >= 2, "each browser session should get its own data folder"
+        async with Browser(chromium, tmp_path / "profile-b") as b:
+            await b.open(f"http://127.0.0.1:{port}/")
+            text = await b.wait_text("Your name")
+            assert "▶ Start: " in text and "▶ Continue" not in text
+            await wait_for(lambda: len(folders()) == 2, "no session folder for B")
+            home_b = next(p for p in folders() if p != home_a)
+            await b.press("escape")  # stay anonymous
+            await b.press("s")  # the sandbox
+            await b.wait_text("Export")
+            await asyncio.sleep(2)  # its first evaluation
+            await b.press("ctrl+o")
+            await b.wait_text("Export the matrix to a file")
+            await b.press("backspace", 12)
+            await b.type(str(outside / "evil.csv"))
+            await b.press("enter")
+            await asyncio.sleep(1.5)
+            assert not (outside / "evil.csv").exists()
+            await b.press("ctrl+o")
+            await asyncio.sleep(0.5)
+            await b.press("backspace", 12)
+            await b.type("mine.csv")
+            await b.press("enter")
+            await wait_for(lambda: (home_b / "mine.csv").is_file(), "the export inside failed")
+            assert not (outside / "evil.csv").exists() and list(outside.iterdir()) == []
+            assert first.id not in progress_of(home_b).get("lessons", {})
+            assert "quiz_name" not in progress_of(home_b)
+            assert not (home_a / "mine.csv").exists()
 
-
-@pytest.mark.slow
-@pytest.mark.parametrize(
-    "served", [["--quiz", str(FIXTURES / "three.yaml"), "--seed", "1"]], indirect=True
-)
-def test_served_quiz(served: tuple[int, Path]) -> None:
-    port, sessions = served
-    text = asyncio.run(terminal_text(port, ["Start the quiz"]))
-    assert "Three questions" in text and "Start the quiz" in text
-    assert any(p.name.startswith("session-") for p in sessions.iterdir())
-
-
-def test_tempdir_default_is_printed(capsys: pytest.CaptureFixture[str]) -> None:
-    main(["serve", "--print-command"])
-    assert tempfile.gettempdir() in capsys.readouterr().out
+    asyncio.run(scenario())

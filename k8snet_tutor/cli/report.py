@@ -190,7 +190,9 @@ def run(args: argparse.Namespace) -> int:
     if rows and args.format != "csv":
         total = _total_lessons()
         parts.append(
-            room_markdown(rows, total) if args.format == "md" else room_table(rows, total, time.time())
+            room_markdown(rows, total)
+            if args.format == "md"
+            else room_table(rows, total, time.time())
         )
     if not parts:  # csv of a room without quiz results
         parts.append("")

@@ -533,13 +533,16 @@ class RoomServer(Server):
     def request_exit(self) -> None:
         self._stop.set()
 
-    async def run_until_stopped(self, ready: Callable[[], None] | None = None) -> None:
+    async def run_until_stopped(
+        self, ready: Callable[[], None] | None = None, *, handle_signals: bool = True
+    ) -> None:
         """Serve until `request_exit` (SIGINT, SIGTERM); then end every session and remove
         every temporary folder."""
         self._stop = asyncio.Event()
         self._lock = asyncio.Lock()
         loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
+        signals = (signal.SIGINT, signal.SIGTERM) if handle_signals else ()
+        for sig in signals:
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(sig, self.request_exit)
         app = await self._make_app()
@@ -554,7 +557,7 @@ class RoomServer(Server):
         finally:
             await self.stop_all()
             await runner.cleanup()
-            for sig in (signal.SIGINT, signal.SIGTERM):
+            for sig in signals:
                 with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                     loop.remove_signal_handler(sig)
 

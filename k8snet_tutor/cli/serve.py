@@ -270,8 +270,10 @@ def run(args: argparse.Namespace) -> int:
     )
     what = "a quiz" if args.quiz is not None else "the tutor"
     if remove_room:
-        print(f"Each browser runs {what}; session folders in {room} (removed when serve stops; "
-              "--room DIR keeps them)")
+        print(
+            f"Each browser runs {what}; session folders in {room} (removed when serve stops; "
+            "--room DIR keeps them)"
+        )
     else:
         print(f"Each browser runs {what}; session folders in {room}")
         print(f"The room, live: k8snet-tutor report --watch {shlex.quote(str(room))}")
