@@ -81,3 +81,85 @@ def test_report_bad_and_missing_files(tmp_path: Path, capsys: pytest.CaptureFixt
     assert out.startswith("1 result file(s)")  # the good file is still summarised
     code, _, err = run(capsys, str(tmp_path / "missing.json"))
     assert code == 2 and "no usable quiz results" in err
+
+
+def make_room(tmp_path: Path) -> Path:
+    """A room as `serve --room` leaves it: Ada passed a lesson and took the quiz; Grace opened
+    a lesson; an anonymous attendee only opened the app; a stray file is ignored."""
+    import json
+    import shutil
+
+    room = tmp_path / "room"
+    ada = room / "attendee-aaaa11112222"
+    grace = room / "attendee-bbbb33334444"
+    anon = room / "attendee-cccc55556666"
+    for folder in (ada, grace, anon):
+        folder.mkdir(parents=True)
+    (ada / "results").mkdir()
+    shutil.copy(FILES[0], ada / "results" / "20250101T000000Z-three-ada.json")
+
+    def progress(folder: Path, **data: object) -> None:
+        (folder / "progress.json").write_text(json.dumps({"version": 1, **data}))
+
+    lesson = {"completed": True, "hints_used": 2, "yaml": "x", "seconds": 3.0, "attempts": 1}
+    progress(
+        ada,
+        quiz_name="Ada",
+        current="labels-and-selectors",
+        lessons={
+            "pod-shared-network": lesson,
+            "labels-and-selectors": {**lesson, "completed": False, "hints_used": 1},
+        },
+    )
+    progress(grace, quiz_name="Grace", current="pod-shared-network", lessons={})
+    progress(anon)
+    (room / "notes.txt").write_text("not an attendee")
+    return room
+
+
+def test_report_of_a_room(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    room = make_room(tmp_path)
+    code, out, err = run(capsys, str(room))
+    assert code == 0, err
+    assert out.startswith("1 result file(s); average score 83%")  # the quiz summary, as before
+    lines = out.splitlines()
+    table = lines[lines.index("3 attendee(s)") :]
+    ada = next(line for line in table if line.strip().startswith("Ada"))
+    grace = next(line for line in table if line.strip().startswith("Grace"))
+    assert ada.split()[1].startswith("1/") and "labels-and-selectors" in ada
+    assert ada.split()[3] == "3" and "2.5 / 3 (83%)" in ada
+    assert grace.split()[1].startswith("0/") and "pod-shared-network" in grace
+    assert any("(anonymous" in line for line in table)
+    code, out, _ = run(capsys, str(room), "--format", "md")
+    assert code == 0 and "| Ada | 1/" in out and "| 2.5 / 3 (83%) |" in out
+
+
+def test_report_of_a_room_without_quiz_results(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    room = make_room(tmp_path)
+    import shutil
+
+    shutil.rmtree(room / "attendee-aaaa11112222" / "results")
+    code, out, err = run(capsys, str(room))
+    assert code == 0, err
+    assert out.startswith("3 attendee(s)") and "no quiz results" not in err
+
+
+def test_report_watch(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--watch redraws; a frame shows what has arrived by then."""
+    from k8snet_tutor.cli.report import render_frame
+
+    room = tmp_path / "room"
+    room.mkdir()
+    frame = render_frame([str(room)], now=0)
+    assert "No attendee has started yet." in frame and "No quiz results yet." in frame
+    make_room(tmp_path / "later")
+    frame = render_frame([str(tmp_path / "later" / "room")])
+    assert "3 attendee(s)" in frame and "1 result file(s)" in frame
+    code, out, _ = run(capsys, str(room), "--watch", "--interval", "0.01", "--iterations", "3")
+    assert code == 0 and out.count("No attendee has started yet.") == 3
+    assert "\x1b[2J" not in out  # not a terminal: no screen clearing
+    assert run(capsys, str(room), "--watch", "--interval", "0")[0] == 2
+    assert run(capsys, str(tmp_path / "nope"), "--watch", "--iterations", "1")[0] == 2
+    assert run(capsys, str(room), "--watch", "--format", "md")[0] == 2

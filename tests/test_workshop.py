@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from k8snet_tutor.cli.serve import session_command
+from k8snet_tutor.cli.serve import session_argv
 from k8snet_tutor.tui.session import Session
 
 PACK = Path(__file__).parent / "fixtures" / "lessons"
@@ -21,7 +21,7 @@ def test_pack_instead_of_builtin_lessons(tmp_path: Path) -> None:
     assert sorted(session.lessons.ids()) == ["fixture-policy", "fixture-service"]
 
 
-def test_served_command_passes_no_builtin(tmp_path: Path) -> None:
-    command = session_command(tmp_path, lessons=[str(PACK)], no_builtin=True)
-    assert "--no-builtin" in command and str(PACK.resolve()) in command
-    assert "--no-builtin" not in session_command(tmp_path, lessons=[str(PACK)])
+def test_served_command_passes_no_builtin() -> None:
+    command = session_argv(lessons=[str(PACK)], no_builtin=True)
+    assert command[-3:] == ["--lessons", str(PACK.resolve()), "--no-builtin"]
+    assert "--no-builtin" not in session_argv(lessons=[str(PACK)])
