@@ -192,19 +192,31 @@ def test_served_app_offers_nothing_outside(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_footer_keys_are_browser_safe() -> None:
-    """Every key shown in a footer reaches a page in a browser: none of Ctrl+N/T/W or F11/F12
-    (the browser keeps those), and every screen shows a way to quit."""
-    from k8snet_tutor.tui import help_data
+    """Every key shown in a footer reaches a page in a browser: none of the keys Chromium keeps
+    for itself (new window or tab, close, tab switching, full screen; F12 opens DevTools), and
+    every screen shows a way to quit."""
+    from textual.binding import Binding
 
-    taken = {"ctrl+n", "ctrl+t", "ctrl+w", "f11", "f12"}
+    from k8snet_tutor.tui import help_data
+    from k8snet_tutor.tui.quiz_app import QuizApp
+    from k8snet_tutor.tui.screens.quiz import QuizScreen
+
+    taken = {
+        "ctrl+n", "ctrl+t", "ctrl+w", "ctrl+tab", "ctrl+pageup", "ctrl+pagedown", "f11", "f12"
+    }  # fmt: skip
     tables = (help_data.GLOBAL_KEYS, help_data.HOME_KEYS, help_data.LESSON_KEYS)
     for table in (*tables, help_data.SANDBOX_KEYS):
         for k in table:
             if k.show:
                 assert not set(k.keys.split(",")) & taken, k
+    for binding in QuizScreen.BINDINGS:
+        assert isinstance(binding, Binding)
+        if binding.show:  # the footer shows the first key of a binding
+            assert binding.key.split(",")[0] not in taken, binding
     assert any(k.action == "app.quit" and k.show for k in help_data.GLOBAL_KEYS)
     assert any(k.action == "app.next_view" and k.show for k in help_data.GLOBAL_KEYS)
     assert any(k.keys == "q" and k.action == "app.quit" for k in help_data.HOME_KEYS)
+    assert any(isinstance(b, Binding) and b.action == "quit" and b.show for b in QuizApp.BINDINGS)
 
 
 # --------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.app import App
+from textual.binding import Binding
 
 from k8snet_tutor.learning.quiz import (
     AnyQuestion,
@@ -23,6 +24,7 @@ class QuizApp(App[QuizResult | None]):
     """A standalone app that only runs a `QuizScreen`; `run()` returns the result (or None)."""
 
     TITLE = "k8snet-tutor quiz"
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit")]  # shown in the footer, as in the tutor
 
     def __init__(self, bank: Bank, questions: Sequence[AnyQuestion], **options: Any) -> None:
         super().__init__()

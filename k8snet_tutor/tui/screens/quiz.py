@@ -96,7 +96,8 @@ class QuizScreen(Screen[QuizResult | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+n", "next", "Next"),
+        # F8 as in lessons; a browser never passes Ctrl+N to the page (it opens a window).
+        Binding("f8,ctrl+n", "next", "Next"),
         Binding("ctrl+s", "skip", "Skip"),
         Binding("ctrl+r", "check", "Check YAML"),
     ]
@@ -193,7 +194,7 @@ class QuizScreen(Screen[QuizResult | None]):
             )
         lines += [
             "",
-            "Answer with the keyboard or the mouse; **Next** (ctrl+n) hands in an answer, "
+            "Answer with the keyboard or the mouse; **Next** (F8 or ctrl+n) hands in an answer, "
             "**Skip** (ctrl+s) leaves it blank. The review at the end explains every wrong answer.",
         ]
         return "\n".join(lines)
