@@ -58,7 +58,7 @@ def test_ctrl_g_switches_the_narrow_tabs(tmp_path: Path) -> None:
             await pilot.pause()
             screen = app.screen
             assert screen.has_class("-narrow")
-            assert shown_keys(app).get("ctrl+g") == "Next view"
+            assert shown_keys(app).get("ctrl+g") == "View"
             seen = [screen.view]
             for _ in range(len(screen.VIEWS)):
                 await pilot.press("ctrl+g")
@@ -109,5 +109,32 @@ def test_terminal_keeps_screenshots_and_asks_no_name(
             await pilot.pause()
             assert type(app.screen).__name__ == "HomeScreen"
             assert "Screenshot" in [c.title for c in app.get_system_commands(app.screen)]
+
+    asyncio.run(scenario())
+
+
+def footer_line(app: TutorApp) -> str:
+    """The bottom row of the screen as text (from the SVG screenshot)."""
+    import html
+    import re
+
+    svg = app.export_screenshot()
+    rows: dict[float, list[str]] = {}
+    for y, text in re.findall(r'<text[^>]*y="([0-9.]+)"[^>]*>([^<]*)</text>', svg):
+        rows.setdefault(float(y), []).append(html.unescape(text).replace("\xa0", " "))
+    return "".join(rows[max(rows)])
+
+
+@pytest.mark.parametrize("key", ["enter", "s"])  # a lesson, the sandbox
+def test_quit_and_view_fit_the_footer_at_80_columns(tmp_path: Path, key: str) -> None:
+    async def scenario() -> None:
+        app = TutorApp.create([], tmp_path / "progress.json")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert "^q Quit" in footer_line(app)
+            await pilot.press(key)
+            await pilot.pause(0.3)
+            line = footer_line(app)
+            assert "^q Quit" in line and "^g View" in line and "f1 Help" in line, line
 
     asyncio.run(scenario())

@@ -824,7 +824,9 @@ class Browser:
         for _ in range(times):
             await self.call("Input.dispatchKeyEvent", type="keyDown", **event)
             await self.call("Input.dispatchKeyEvent", type="keyUp", **event)
-            await asyncio.sleep(0.05)
+            # A lone ESC byte is told from the start of a key sequence by a pause: without it,
+            # Esc followed quickly by `s` would arrive as Alt+S.
+            await asyncio.sleep(0.6 if name == "escape" else 0.05)
 
     async def type(self, text: str) -> None:
         await self.call("Input.insertText", text=text)

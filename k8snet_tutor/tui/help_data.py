@@ -49,7 +49,7 @@ GLOBAL_KEYS: tuple[Key, ...] = (
     Key(
         "ctrl+g",
         "app.next_view",
-        "Next view",
+        "View",
         "On a small screen the panels become tabs: show the next one (F11/F12 do too in a "
         "terminal; a browser keeps those for itself).",
     ),
@@ -71,7 +71,13 @@ HOME_KEYS: tuple[Key, ...] = (
 
 LESSON_KEYS: tuple[Key, ...] = (
     Key("f2", "hint", "Hint", "Reveal the next hint (hints stay visible in the lesson text)."),
-    Key("f3", "background", "Cluster", "Show the lesson's read-only background cluster."),
+    Key(
+        "f3",
+        "background",
+        "Cluster",
+        "Show the lesson's read-only background cluster.",
+        show=False,  # in the palette and on F1; the footer keeps room for Quit and View
+    ),
     Key(
         "f4",
         "solution",
@@ -79,7 +85,13 @@ LESSON_KEYS: tuple[Key, ...] = (
         "Show the reference solution as a diff against your YAML "
         "(after you pass, or once every hint is revealed).",
     ),
-    Key("f5", "reset", "Reset", "Reset your YAML to the lesson's starter (asks first)."),
+    Key(
+        "f5",
+        "reset",
+        "Reset",
+        "Reset your YAML to the lesson's starter (asks first).",
+        show=False,  # room in the footer at 80 columns for Quit and the view key
+    ),
     Key(
         "f6",
         "external_editor",
@@ -113,12 +125,20 @@ SANDBOX_KEYS: tuple[Key, ...] = (
         "Diff",
         "Show what you changed, as a diff against the original manifests.",
     ),
-    Key("f5", "revert", "Revert", "Revert to the original manifests (asks first)."),
+    Key(
+        "f5",
+        "revert",
+        "Revert",
+        "Revert to the original manifests (asks first).",
+        show=False,  # the footer keeps room at 80 columns for Quit and View
+    ),
     Key("f6", "external_editor", "$EDITOR", "Edit the YAML in $EDITOR.", show=False),
     Key(
         "f9", "cycle_port", "Port", "Show the matrix for the next port (or all ports).", show=False
     ),
-    Key("ctrl+e", "focus_editor", "Editor", "Put the cursor in the YAML editor."),
+    Key(
+        "ctrl+e", "focus_editor", "Editor", "Put the cursor in the YAML editor.", show=False
+    ),
     Key(
         "ctrl+f",
         "filter",
