@@ -165,7 +165,7 @@ class LessonEvaluator:
     def __init__(self, lesson: Lesson, *, ipblocks: IPBlockMode = "pods") -> None:
         self.lesson = lesson
         self.ipblocks: IPBlockMode = ipblocks
-        self.background = Background.read(lesson.background)
+        self.background = Background.read(lesson.cluster_yaml())
         self.addresses = goal_addresses(lesson)
 
     def report(self, text: str, *, source: str = LEARNER_SOURCE) -> CheckReport:

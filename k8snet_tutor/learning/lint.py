@@ -236,6 +236,11 @@ def lint_lesson(
     for p in build_cluster(bg_docs, bg_problems).problems:
         if p.severity != "note":
             out.append(_relocate(lesson, "background", p))
+    if lesson.decoys.strip():
+        decoy_docs, decoy_problems = load_text(lesson.decoys, "decoys")
+        for p in build_cluster([*bg_docs, *decoy_docs], decoy_problems).problems:
+            if p.severity != "note" and p.file == "decoys":
+                out.append(_relocate(lesson, "decoys", p))
 
     if not lesson.solution.strip() and not lesson.exploration:
         out.append(
@@ -338,8 +343,9 @@ def _relocate(lesson: Lesson, field: str, p: Problem) -> Problem:
 
 
 def _names(lesson: Lesson) -> list[Problem]:
-    """Every name in a check must exist in the background plus the reference solution."""
-    bg_docs, bg_problems = load_text(lesson.background, BACKGROUND_SOURCE)
+    """Every name in a check must exist in the background (with the decoys) plus the reference
+    solution."""
+    bg_docs, bg_problems = load_text(lesson.cluster_yaml(), BACKGROUND_SOURCE)
     docs, problems = load_text(lesson.solution, "solution")
     cluster = build_cluster([*bg_docs, *docs], [*bg_problems, *problems])
     ev = Evaluator(cluster, externals=goal_addresses(lesson))

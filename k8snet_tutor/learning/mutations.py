@@ -824,7 +824,7 @@ class Strength:
 
 def lesson_scope(lesson: Lesson) -> tuple[Cluster, list[Doc], Scope]:
     """The solution's cluster (without probes), its documents, and the comparison scope."""
-    bg_docs, bg_problems = load_text(lesson.background or "", BACKGROUND_SOURCE)
+    bg_docs, bg_problems = load_text(lesson.cluster_yaml(), BACKGROUND_SOURCE)
     docs, problems = load_text(lesson.solution or "", "solution")
     cluster = build_cluster([*bg_docs, *docs], [*bg_problems, *problems])
     raw = [d.data for d in docs if isinstance(d.data, dict)]
@@ -856,7 +856,7 @@ def goal_strength(
     cluster, raw, scope = lesson_scope(lesson)
     namespaces = sorted({p.namespace for p in cluster.pods})
     base = connectivity(cluster, scope)
-    bg_docs, bg_problems = load_text(lesson.background or "", BACKGROUND_SOURCE)
+    bg_docs, bg_problems = load_text(lesson.cluster_yaml(), BACKGROUND_SOURCE)
     grader = LessonEvaluator(lesson)
     found: set[str] = set()
     for mut in mutations(raw, namespaces):

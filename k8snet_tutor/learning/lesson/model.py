@@ -40,6 +40,9 @@ KNOWN_FIELDS = (
     "hints",
     "explanation",
     "remember",
+    "decoys",
+    "editable",
+    "equivalent_mutations",
 )
 
 
@@ -124,6 +127,12 @@ class Lesson(ContentFile):
     hints: list[str] = field(default_factory=list)
     explanation: str = ""
     remember: str = ""
+    # Objects that could exist (a look-alike pod in another namespace, a future pod, an outside
+    # client): part of the evaluation like the background, so goals can check them.
+    decoys: str = ""
+    editable: list[str] = field(default_factory=list)  # background objects the learner may redefine
+    # Mutations of the solution that are right answers for the task: {mutation id: reason}.
+    equivalent_mutations: dict[str, str] = field(default_factory=dict)
     format: int = FORMAT_VERSION
     path: Path | None = None
     source: str = "<lesson>"  # the file name used in messages
@@ -137,6 +146,13 @@ class Lesson(ContentFile):
         """Map (line, column) inside a `name: |` block (background, starter, solution) to the
         lesson file. Falls back to the field's own position when the block cannot be mapped."""
         return self.block_at((name,), line, column)
+
+    def cluster_yaml(self) -> str:
+        """The lesson's cluster as one multi-document YAML text: the background, then the
+        decoys."""
+        if not self.decoys.strip():
+            return self.background
+        return self.background.rstrip("\n") + "\n---\n# Decoys\n" + self.decoys
 
     def check_by_id(self, check_id: str) -> Check | None:
         for c in self.goal:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from k8snet_tutor.core.manifests import load_text
-from k8snet_tutor.core.problems import Problem
+from k8snet_tutor.core.problems import FieldPath, Problem
 from k8snet_tutor.core.wording import describe_value, did_you_mean
 from k8snet_tutor.learning.lesson.goal import Check
 from k8snet_tutor.learning.lesson.model import (
@@ -149,7 +149,15 @@ def parse_lesson(
         else False
     )
     texts: dict[str, str] = {}
-    for key in ("introduction", "background", "starter", "solution", "explanation", "remember"):
+    for key in (
+        "introduction",
+        "background",
+        "decoys",
+        "starter",
+        "solution",
+        "explanation",
+        "remember",
+    ):
         value = r.text(raw.get(key), (key,))
         texts[key] = value if value is not None else ""
     hints: list[str] = []
@@ -167,6 +175,9 @@ def parse_lesson(
             )
         elif h.strip():
             hints.append(h.strip())
+
+    editable = r.string_list(raw.get("editable"), ("editable",), "`editable`")
+    equivalent = _equivalent_mutations(r, raw.get("equivalent_mutations"))
 
     goal: list[Check] = []
     raw_goal = raw.get("goal")
@@ -192,6 +203,7 @@ def parse_lesson(
     assert isinstance(lesson_id, str) and isinstance(title, str) and isinstance(topic, str)
     assert isinstance(difficulty, int) and minutes is not None and order is not None
     assert prerequisites is not None and exploration is not None and isinstance(fmt, int)
+    assert editable is not None and equivalent is not None
     lesson = Lesson(
         id=lesson_id,
         title=title.strip(),
@@ -209,6 +221,9 @@ def parse_lesson(
         hints=hints,
         explanation=texts["explanation"],
         remember=texts["remember"].strip(),
+        decoys=texts["decoys"],
+        editable=editable,
+        equivalent_mutations=equivalent,
         format=fmt,
         path=path,
         source=source,
@@ -217,6 +232,37 @@ def parse_lesson(
         text=text,
     )
     return lesson, problems + r.problems
+
+
+def _equivalent_mutations(r: _Reader, raw: Any) -> dict[str, str] | None:
+    """`equivalent_mutations`: a list of `{id: MUTATION-ID, reason: WHY}`."""
+    path: FieldPath = ("equivalent_mutations",)
+    if raw is None:
+        return {}
+    if not isinstance(raw, list):
+        r.report(path, "`equivalent_mutations` should be a list of `{id: ..., reason: ...}`")
+        return None
+    out: dict[str, str] = {}
+    ok = True
+    for i, item in enumerate(raw):
+        mid = item.get("id") if isinstance(item, dict) else None
+        reason = item.get("reason") if isinstance(item, dict) else None
+        if not isinstance(mid, str) or not mid.strip():
+            r.report(
+                (*path, i),
+                "an equivalent mutation needs an `id` (as `lessons lint --strength` prints it)",
+                "write `- {id: NetworkPolicy/ns/name:spec.podSelector:empty, reason: ...}`",
+            )
+            ok = False
+        elif not isinstance(reason, str) or not reason.strip():
+            r.report(
+                (*path, i),
+                f"equivalent mutation {mid!r} needs a `reason`: why it is a right answer",
+            )
+            ok = False
+        else:
+            out[mid.strip()] = reason.strip()
+    return out if ok else None
 
 
 def read_text_file(

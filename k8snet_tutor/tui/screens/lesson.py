@@ -315,7 +315,7 @@ class LessonScreen(WorkbenchScreen):
         self.app.push_screen(
             YamlViewScreen(
                 f"Background cluster of “{self.lesson.title}” (read-only)",
-                self.lesson.background,
+                self.lesson.cluster_yaml(),
                 "Your YAML is added to these objects. Esc closes.",
             )
         )
