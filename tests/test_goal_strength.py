@@ -34,9 +34,6 @@ NOT_YET = {
     "capstone",
     "quiz-pol-fix-dns",
     "quiz-dbg-fix-frontend",
-    "scaling-behind-a-service",
-    "hostnetwork-and-nodes",
-    "portable-policies",
 }
 
 

@@ -128,7 +128,7 @@ def test_builtin_lessons_agree_on_every_cell(lesson: Lesson, text: str) -> None:
 
 @pytest.mark.parametrize(("lesson", "text"), lesson_texts())
 def test_background_read_once_is_the_same_cluster(lesson: Lesson, text: str) -> None:
-    bg_docs, bg_problems = load_text(lesson.background or "", BACKGROUND_SOURCE)
+    bg_docs, bg_problems = load_text(lesson.cluster_yaml(), BACKGROUND_SOURCE)
     docs, problems = load_text(text, LEARNER_SOURCE)
     whole = build_cluster([*bg_docs, *docs], [*bg_problems, *problems])
     evaluator = LessonEvaluator(lesson)
