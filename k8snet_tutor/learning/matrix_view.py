@@ -274,6 +274,7 @@ class MatrixView:
             for c, dst in enumerate(self.cols):
                 if isinstance(dst, ServicePeer):
                     targets[c] = service_targets(ev, dst.service, probe, external=False)
+        other_cols = [(c, dst) for c, dst in enumerate(self.cols) if not isinstance(dst, PodPeer)]
         self_col = {dst.id: c for c, dst in enumerate(self.cols) if isinstance(dst, PodPeer)}
         ext_memo: dict[tuple[int, int], int] = {}  # (row or column, destination class) -> code
         cells: list[list[int]] = []
@@ -298,9 +299,7 @@ class MatrixView:
                         ext_memo[key] = code
                     row[c] = code
             endpoint: Pod | External = src.pod if isinstance(src, PodPeer) else src.external
-            for c, dst in enumerate(self.cols):
-                if isinstance(dst, PodPeer):
-                    continue
+            for c, dst in other_cols:
                 if isinstance(dst, ServicePeer):
                     if probe is None:
                         row[c] = NA

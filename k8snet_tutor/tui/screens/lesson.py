@@ -53,7 +53,7 @@ class LessonScreen(WorkbenchScreen):
         super().__init__()
         self.session = session
         self.lesson = lesson
-        self.evaluator = LessonEvaluator(lesson)
+        self._evaluator: LessonEvaluator | None = None  # made by the first evaluation
         self.passed = False
         self.passed_announced = False
         self.opened_at = time.monotonic()
@@ -126,7 +126,11 @@ class LessonScreen(WorkbenchScreen):
 
     # -- evaluation -------------------------------------------------------------------------------
     def compute(self, text: str) -> Evaluation:
-        return self.evaluator.evaluate(text)
+        # In the worker thread: reading the background stays off the UI thread.
+        evaluator = self._evaluator
+        if evaluator is None:
+            evaluator = self._evaluator = LessonEvaluator(self.lesson)
+        return evaluator.evaluate(text)
 
     def _remember_yaml(self, text: str) -> None:
         """Keep the learner's YAML (an untouched starter is not worth remembering)."""
