@@ -21,7 +21,6 @@ from k8snet_tutor.core import manifests
 from k8snet_tutor.core.evaluate import IPBlockMode
 from k8snet_tutor.core.matrix import Matrix, to_csv, to_json, to_markdown
 from k8snet_tutor.core.ports import PortProbe
-from k8snet_tutor.core.problems import Problem
 from k8snet_tutor.learning.evaluation import Evaluation, SandboxEvaluator
 from k8snet_tutor.learning.matrix_view import ALL_PORTS
 from k8snet_tutor.learning.served import OutsideSessionFolder, user_path
@@ -92,31 +91,21 @@ def read_manifests(
             body = body[3:].lstrip("\n")
         chunks.append(f"# file: {name}\n{body}\n")
 
-    for given in paths:
-        name = os.fspath(given)
-        if name == "-":
+    found, problems = manifests.manifest_files([os.path.expanduser(os.fspath(p)) for p in paths])
+    errors.extend(f"{p.file}: {p.message}" for p in problems if p.severity == "error")
+    for f in found:
+        if f == "-":
             stream = stdin if stdin is not None else sys.stdin
             try:
                 add("<stdin>", stream.read(manifests.MAX_FILE_BYTES + 1))
             except (OSError, ValueError, UnicodeDecodeError) as exc:
                 errors.append(f"<stdin>: {exc}")
             continue
-        path = os.path.expanduser(name)
-        if os.path.isdir(path):
-            problems: list[Problem] = []
-            found = manifests._manifest_files(path, problems)
-            errors.extend(f"{p.file}: {p.message}" for p in problems)
-        elif os.path.lexists(path):
-            found = [path]
+        text, error = _read_text(f)
+        if text is None:
+            errors.append(f"{f}: {error}")
         else:
-            errors.append(f"{given}: no such file or folder")
-            continue
-        for f in found:
-            text, error = _read_text(f)
-            if text is None:
-                errors.append(f"{f}: {error}")
-            else:
-                add(f, text)
+            add(f, text)
     return "---\n".join(chunks), files, errors
 
 
