@@ -321,6 +321,10 @@ class MatrixView:
             cells.append(row)
         expected: dict[tuple[int, int], bool] = {}
         wrong: set[tuple[int, int]] = set()
+        if port == ALL_PORTS:
+            # Every cell wrong on some port of the goal.
+            for goal_port in self.goal.ports:
+                wrong |= self.grid(goal_port).wrong
         for (src_id, dst_id), graded in self.goal.cells.get(port, {}).items():
             gr = self.row_index.get(src_id)
             gc = self.col_index.get(dst_id)
@@ -335,6 +339,11 @@ class MatrixView:
     def wrong_count(self) -> int:
         """Goal cells the checks found wrong, over every port the goal uses."""
         return sum(len(self.grid(p).wrong) for p in self.goal.ports)
+
+    def wrong_cells(self) -> list[tuple[str, int, int]]:
+        """Every wrong goal cell as (port, row, column): port by port in the goal's order,
+        then row by row."""
+        return [(p, r, c) for p in self.goal.ports for r, c in sorted(self.grid(p).wrong)]
 
     def wrong_ports(self) -> list[str]:
         """The goal's ports with at least one wrong cell, in the goal's order."""

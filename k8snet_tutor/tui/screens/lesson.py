@@ -271,13 +271,17 @@ class LessonScreen(WorkbenchScreen):
         if self.model is None:
             return
         wrong = self.state.wrong
+        here = len(self.model.grid(self.port).wrong)  # on the port shown
         text = Text()
-        if wrong:
+        if not wrong:
+            text.append(" matches the goal ✓", style="bold green")
+        elif here == wrong:
             text.append(
                 f" {wrong} cell{'s' if wrong != 1 else ''} still wrong", style="bold yellow"
             )
         else:
-            text.append(" matches the goal ✓", style="bold green")
+            text.append(f" {here} wrong here", style="bold yellow" if here else "yellow")
+            text.append(f", {wrong} on all ports (n: next)", style="yellow")
         changed = self.changed_cells
         if changed:
             text.append(f"  *{len(changed)} changed", style="bold")

@@ -286,6 +286,32 @@ class WorkbenchScreen(Screen[None]):
         i = ports.index(self.port) if self.port in ports else -1
         self.set_port(ports[(i + 1) % len(ports)])
 
+    def action_next_wrong(self, step: int = 1) -> None:
+        """Move the cursor to the next (step -1: previous) wrong cell, across the goal's ports."""
+        view = self.state.view
+        cells = view.wrong_cells() if view is not None else []
+        if view is None or not cells:
+            self.notify("No cell differs from the goal.")
+            return
+        cell = self.matrix.current_cell()
+        ports = view.goal.ports
+        here = (ports.index(self.port) if self.port in ports else -1, *(
+            (cell.row, cell.col) if cell is not None else (-1, -1)
+        ))
+        order = [(ports.index(p), r, c) for p, r, c in cells]
+        if step > 0:
+            target = next((o for o in order if o > here), order[0])
+        else:
+            target = next((o for o in reversed(order) if o < here), order[-1])
+        port = ports[target[0]]
+        if port != self.port:
+            self.set_port(port)
+        row, col = view.rows[target[1]].id, view.cols[target[2]].id
+        if not self.matrix.move_to(row, col):
+            self.matrix.filter_text = ""
+            self.matrix.move_to(row, col)
+        self.show_view_of("matrix")
+
     def refresh_matrix(self) -> None:
         self.matrix.show(self.state)
         if self.state.view is None:

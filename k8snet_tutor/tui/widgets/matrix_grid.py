@@ -8,6 +8,7 @@ a cell that changed at the last evaluation and `!` after it a cell that differs 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -20,14 +21,27 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from k8snet_tutor.learning.matrix_view import ALLOWED, DENIED, NA, PARTIAL, SELF, Grid, MatrixView
+from k8snet_tutor.learning.matrix_view import (
+    ALLOWED,
+    DENIED,
+    NA,
+    PARTIAL,
+    SELF,
+    Grid,
+    MatrixView,
+    Peer,
+)
 from k8snet_tutor.tui.state import WorkbenchState
 
 GLYPHS = {ALLOWED: "✓", DENIED: "✗", SELF: "·", NA: "–", PARTIAL: "◐"}
 HEADER_LINES = 2
 MAX_GROUP_WIDTH = 14
 MAX_NAME_WIDTH = 22
-MAX_COLUMN_WIDTH = 10
+MIN_NAME_WIDTH = 10
+MAX_COLUMN_TEXT = 32  # a column never gets wider than this (names longer are shortened)
+MIN_COLUMN_TEXT = 6  # narrower than this, the columns become numbers with a legend
+SCROLL_COLUMN_TEXT = 10  # when even numbers do not fit: columns this wide, and scroll
+SEPARATORS = "-.:/_"
 
 
 def fit(text: str, width: int) -> str:
@@ -40,6 +54,43 @@ def fit(text: str, width: int) -> str:
     tail = (width - 1) // 2
     head = width - 1 - tail
     return text[:head] + "…" + (text[-tail:] if tail else "")
+
+
+def _shared(name: str, others: list[str], *, suffix: bool) -> int:
+    """How many characters of `name` (from the start, or the end) it shares with some other
+    name, counted to a separator so that words stay whole."""
+    longest = 0
+    for other in others:
+        if other == name:
+            continue
+        a, b = (name[::-1], other[::-1]) if suffix else (name, other)
+        n = 0
+        for x, y in zip(a, b, strict=False):
+            if x != y:
+                break
+            n += 1
+        longest = max(longest, n)
+    text = name[::-1] if suffix else name
+    return max((i + 1 for i in range(longest) if text[i] in SEPARATORS), default=0)
+
+
+def short_labels(names: list[str], width: int) -> list[str]:
+    """Each name in at most `width` characters, keeping what tells it apart from the others:
+    a prefix it shares with another name (`catalog-` in `catalog-api`, `catalog-db`) is dropped
+    first (`…api`, `…db`), then a shared suffix (`-service`), then the middle."""
+    out: list[str] = []
+    for name in names:
+        if len(name) <= width:
+            out.append(name)
+            continue
+        head = _shared(name, names, suffix=False)
+        label = "…" + name[head:] if head else name
+        if len(label) > width and head:
+            tail = _shared(name, names, suffix=True)
+            if tail and len(name) - tail > head:
+                label = ("…" if head else "") + name[head : len(name) - tail] + "…"
+        out.append(label if len(label) <= width else fit(label, width).rstrip())
+    return out
 
 
 @dataclass(frozen=True)
@@ -100,6 +151,8 @@ class MatrixGrid(ScrollView, can_focus=True):
         Binding("home", "jump(0)", show=False),
         Binding("end", "jump(1)", show=False),
         Binding("enter", "select", "Explain", show=False),
+        Binding("n", "screen.next_wrong(1)", "Next wrong"),
+        Binding("p", "screen.next_wrong(-1)", "Prev wrong", show=False),
     ]
 
     class CellHighlighted(Message):
@@ -134,6 +187,9 @@ class MatrixGrid(ScrollView, can_focus=True):
         self._label_group_w = 0
         self._label_name_w = 0
         self._cw = 4
+        self._col_labels: list[str] = []  # the header text of each visible column
+        self._row_labels: list[str] = []  # the label of each visible row
+        self.numbered = False  # columns are numbers, with a legend below the rows
         self._col_start: list[bool] = []
         self._row_start: list[bool] = []
 
@@ -166,6 +222,15 @@ class MatrixGrid(ScrollView, can_focus=True):
         self._clamp_cursor()
         self.refresh()
         self._post_highlight()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Column widths follow the space the widget has."""
+        if self.model is not None and event.size.width != getattr(self, "_laid_out_width", -1):
+            self._laid_out_width = event.size.width
+            self._layout()
+            self._clamp_cursor()
+            self.call_after_refresh(self._scroll_to_cursor)
+            self.refresh()
 
     def watch_filter_text(self) -> None:
         self._layout()
@@ -208,13 +273,52 @@ class MatrixGrid(ScrollView, can_focus=True):
         ]
         rows = [model.rows[i] for i in self._rows]
         cols = [model.cols[i] for i in self._cols]
-        self._label_group_w = min(max((len(p.group) for p in rows), default=0), MAX_GROUP_WIDTH)
-        self._label_name_w = min(max((len(p.name) for p in rows), default=4), MAX_NAME_WIDTH)
-        longest = max((len(p.name) for p in cols), default=3)
-        self._cw = max(4, min(longest + 1, MAX_COLUMN_WIDTH))
         self._col_start = [i == 0 or cols[i - 1].group != p.group for i, p in enumerate(cols)]
         self._row_start = [i == 0 or rows[i - 1].group != p.group for i, p in enumerate(rows)]
-        self.virtual_size = Size(self.label_width + len(cols) * self._cw, len(rows) + HEADER_LINES)
+        self._size_columns(rows, cols)
+        legend = len(cols) + 1 if self.numbered and cols else 0
+        self.virtual_size = Size(
+            self.label_width + len(cols) * self._cw, len(rows) + HEADER_LINES + legend
+        )
+
+    def _size_columns(self, rows: Sequence[Peer], cols: Sequence[Peer]) -> None:
+        """Row labels and column widths from the names and the space the widget has: full names
+        when they fit, else shortened names that keep what tells them apart, else numbered
+        columns with a legend (when the numbers fit), else shortened names and scrolling."""
+        width = self.scrollable_content_region.width or self.size.width or 80
+        longest_group = max((len(p.group) for p in rows), default=0)
+        longest_name = max((len(p.name) for p in rows), default=4)
+        names = [p.name for p in cols]
+        n = len(cols)
+        longest = min(max((len(name) for name in names), default=3), MAX_COLUMN_TEXT)
+        # The row labels take at most a third of the width; a quarter when the columns need
+        # the room.
+        full_columns = n * (max(longest, 3) + 1)
+        share = 3 if full_columns + width // 3 <= width else 4
+        budget = max(MIN_NAME_WIDTH + 6, width // share)
+        self._label_group_w = min(longest_group, MAX_GROUP_WIDTH, max(4, budget // 3))
+        self._label_name_w = min(
+            longest_name, MAX_NAME_WIDTH, max(MIN_NAME_WIDTH, budget - self._label_group_w - 2)
+        )
+        self._row_labels = short_labels([p.name for p in rows], self._label_name_w)
+        avail = max(0, width - self.label_width)
+        self.numbered = False
+        if not n or n * (max(longest, 3) + 1) <= avail:
+            text = max(longest, 3)
+        elif avail // n - 1 >= MIN_COLUMN_TEXT:
+            text = avail // n - 1
+        elif n * (len(str(n)) + 2) <= avail and n > 1:
+            self.numbered = True
+            text = max(3, min(avail // n - 1, MIN_COLUMN_TEXT - 1))
+        else:
+            text = SCROLL_COLUMN_TEXT
+        if self.numbered:
+            self._col_labels = [str(i + 1) for i in range(n)]
+        else:
+            self._col_labels = short_labels(names, text)
+            # Shortened labels may need less than the room they were given.
+            text = max(3, max((len(label) for label in self._col_labels), default=3))
+        self._cw = text + 1
 
     @property
     def label_width(self) -> int:
@@ -240,6 +344,8 @@ class MatrixGrid(ScrollView, can_focus=True):
             return False
         self.cursor = (self._rows.index(r), self._cols.index(c))
         self._scroll_to_cursor()
+        # Again once laid out: the first matrix arrives before the widget knows its size.
+        self.call_after_refresh(self._scroll_to_cursor)
         self.refresh()
         self._post_highlight()
         return True
@@ -341,7 +447,7 @@ class MatrixGrid(ScrollView, can_focus=True):
         else:
             vr = scroll_y + y - HEADER_LINES
             if vr >= len(self._rows):
-                return Strip.blank(width, base)
+                return self._legend_line(vr - len(self._rows), width, base)
             label = self._row_label(vr, base)
             cells = self._row_cells(vr, c0, c1, base, stale_style)
         cells_strip = Strip(cells).crop_extend(offset, offset + avail, base)
@@ -349,6 +455,18 @@ class MatrixGrid(ScrollView, can_focus=True):
 
     def _fit(self, text: str, width: int) -> str:
         return fit(text, width)
+
+    def _legend_line(self, i: int, width: int, base: Style) -> Strip:
+        """Below the rows of a numbered matrix: what each column number stands for."""
+        if not self.numbered or i < 1 or i > len(self._cols) or self.model is None:
+            return Strip.blank(width, base)
+        peer = self.model.cols[self._cols[i - 1]]
+        digits = len(str(len(self._cols)))
+        segs = [
+            Segment(f"{i:>{digits}} ", base + self._style("matrix--header")),
+            Segment(peer.id, base + self._style("matrix--label")),
+        ]
+        return Strip(segs).crop_extend(0, width, base)
 
     def _header_label(self, y: int, base: Style) -> Strip:
         text = "from \\ to" if y == 1 else ""
@@ -388,14 +506,17 @@ class MatrixGrid(ScrollView, can_focus=True):
             else:
                 style = cursor_style if vc == cur_c else head_style
                 segs.append(Segment(lead, head_style))
-                segs.append(Segment(self._fit(peer.name, cw - 1), style))
+                label = self._col_labels[vc]
+                if self.numbered:
+                    label = label.center(cw - 1)
+                segs.append(Segment(self._fit(label, cw - 1), style))
         return segs
 
     def _row_label(self, vr: int, base: Style) -> Strip:
         assert self.model is not None
         peer = self.model.rows[self._rows[vr]]
         group = self._fit(peer.group if self._row_start[vr] else "", self._label_group_w)
-        name = self._fit(peer.name, self._label_name_w)
+        name = self._fit(self._row_labels[vr], self._label_name_w)
         style = base + self._style("matrix--label")
         if vr == self.cursor[0]:
             style = style + self._style("matrix--cursor-header")
