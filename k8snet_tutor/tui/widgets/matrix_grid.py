@@ -296,9 +296,14 @@ class MatrixGrid(ScrollView, can_focus=True):
         full_columns = n * (max(longest, 3) + 1)
         share = 3 if full_columns + width // 3 <= width else 4
         budget = max(MIN_NAME_WIDTH + 6, width // share)
-        self._label_group_w = min(longest_group, MAX_GROUP_WIDTH, max(4, budget // 3))
+        # Names first; the namespace (also in the header) gets what is left.
         self._label_name_w = min(
-            longest_name, MAX_NAME_WIDTH, max(MIN_NAME_WIDTH, budget - self._label_group_w - 2)
+            longest_name,
+            MAX_NAME_WIDTH,
+            max(MIN_NAME_WIDTH, budget - min(longest_group, 6) - 2),
+        )
+        self._label_group_w = min(
+            longest_group, MAX_GROUP_WIDTH, max(4, budget - self._label_name_w - 2)
         )
         self._row_labels = short_labels([p.name for p in rows], self._label_name_w)
         avail = max(0, width - self.label_width)
