@@ -7,14 +7,18 @@ the review is printed as text.
 
 Answers in an answers file:
   choice  option letters:            shared-ip: b            several-right: [a, c]
+          (or the option's text:     shared-ip: "Both containers share one IP")
   matrix  one verdict per cell:      deny-db: {"default/web -> default/db": denied, ...}
   bug     the line number:           typo: 7
   fix     the YAML text, or a file:  protect-db: {file: fix.yaml}
-Questions without an answer count as skipped.
+Questions without an answer count as skipped. Options are named as the bank file lists them
+(a = the first option written, b = the second, ...): the terminal UI shows them in an order
+shuffled by the seed, and that order never changes what an answer or a result file means.
 
 Results are saved as JSON and Markdown (--results FILE writes FILE.json and FILE.md; without
 it they go to the results folder in the tutor's data folder) and added to the progress history.
-The same BANK, --seed, --count and --topic always give the same questions in the same order.
+The same BANK, --seed, --count and --topic always give the same questions in the same order;
+with --count, the quiz has one question of each type the bank offers before any second one.
 
 exit codes: 0 done, 1 --lint found errors, 2 some input could not be used
 """
@@ -67,7 +71,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--seed",
         type=int,
         metavar="N",
-        help="the order of the questions (default: a random seed, shown with the results)",
+        help="the questions, their order and the order of each question's options "
+        "(default: a random seed, shown with the results)",
     )
     parser.add_argument(
         "--topic",
@@ -154,7 +159,10 @@ def run(args: argparse.Namespace) -> int:
     if bank is None:
         return EXIT_INPUT
     seed = args.seed if args.seed is not None else new_seed()
-    questions = select_questions(bank, count=args.count, seed=seed, topics=topics)
+    # Headless answers name options by their letter in the bank: nothing to shuffle there.
+    questions = select_questions(
+        bank, count=args.count, seed=seed, topics=topics, shuffle=not args.answers
+    )
     if not questions:
         return fail(
             f"bank {bank.id} has no question on {', '.join(topics) or 'any topic'}",

@@ -88,6 +88,7 @@ from k8snet_tutor.learning.quiz.parse import (
 from k8snet_tutor.learning.quiz.selection import (
     new_seed,
     select_questions,
+    shuffle_options,
 )
 
 __all__ = [
@@ -139,5 +140,6 @@ __all__ = [
     "parse_verdict",
     "quiz_dirs",
     "select_questions",
+    "shuffle_options",
     "study_next",
 ]

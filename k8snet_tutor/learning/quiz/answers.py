@@ -37,34 +37,14 @@ def parse_verdict(value: Any) -> bool:
 def parse_answer(q: AnyQuestion, raw: Any, base: Path | None = None) -> Any:
     """An answer as written in an answers file (JSON/YAML) -> the answer `grade` takes.
 
-    choice: option letters (`b`, `[a, c]`, `"a,c"`); matrix: `{"SRC -> DST": allowed, ...}` or
+    choice: options by their letter in the bank file (`b`, `[a, c]`, `"a,c"`), their number
+    there (`2`), or their text (see `_parse_choice`); matrix: `{"SRC -> DST": allowed, ...}` or
     `{SRC: {DST: allowed}}`; bug: a line number; fix: the YAML text, or `{file: PATH}`.
     Raises AnswerError."""
     if raw is None:
         return None
     if isinstance(q, ChoiceQuestion):
-        items: list[Any]
-        if isinstance(raw, str):
-            items = [p for p in re.split(r"[,\s]+", raw) if p]
-        elif isinstance(raw, list):
-            items = list(raw)
-        elif isinstance(raw, int) and not isinstance(raw, bool):
-            items = [raw]
-        else:
-            raise AnswerError(f"a choice answer is option letters, not {describe_value(raw)}")
-        chosen: set[str] = set()
-        for item in items:
-            if isinstance(item, int) and not isinstance(item, bool):
-                if not 1 <= item <= len(q.options):
-                    raise AnswerError(f"there is no option {item}")
-                chosen.add(q.options[item - 1].id)
-                continue
-            letter = str(item).strip().lower().rstrip(").")
-            if q.option(letter) is None:
-                known = ", ".join(o.id for o in q.options)
-                raise AnswerError(f"there is no option {item!r} (options: {known})")
-            chosen.add(letter)
-        return chosen
+        return _parse_choice(q, raw)
     if isinstance(q, MatrixQuestion):
         key = matrix_key(q)
         out: dict[tuple[str, str], bool] = {}
@@ -107,6 +87,51 @@ def parse_answer(q: AnyQuestion, raw: Any, base: Path | None = None) -> Any:
     if not isinstance(raw, str):
         raise AnswerError(f"a fix-the-YAML answer is YAML text, not {describe_value(raw)}")
     return raw
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _parse_choice(q: ChoiceQuestion, raw: Any) -> set[str]:
+    """Options are named as the bank file has them, never by where a quiz showed them: the
+    letter of the option in the bank (a = the first option written), its number there (1 =
+    a), or its whole text. A list or a comma-separated string names several."""
+    order = q.bank_order
+    by_text = {_norm(o.text): o.id for o in order}
+    items: list[Any]
+    if isinstance(raw, str):
+        whole = by_text.get(_norm(raw))
+        if whole is not None:
+            return {whole}
+        items = [p for p in re.split(r"\s*,\s*|\s+", raw.strip()) if p]
+    elif isinstance(raw, list):
+        items = list(raw)
+    elif isinstance(raw, int) and not isinstance(raw, bool):
+        items = [raw]
+    else:
+        raise AnswerError(f"a choice answer is option letters, not {describe_value(raw)}")
+    chosen: set[str] = set()
+    for item in items:
+        if isinstance(item, int) and not isinstance(item, bool):
+            if not 1 <= item <= len(order):
+                raise AnswerError(f"there is no option {item}")
+            chosen.add(order[item - 1].id)
+            continue
+        text = str(item)
+        by_whole_text = by_text.get(_norm(text))
+        if by_whole_text is not None:
+            chosen.add(by_whole_text)
+            continue
+        letter = text.strip().lower().rstrip(").")
+        if q.option(letter) is None:
+            known = ", ".join(o.id for o in order)
+            raise AnswerError(
+                f"there is no option {item!r} (options: {known}, as the bank lists them, "
+                "or an option's text)"
+            )
+        chosen.add(letter)
+    return chosen
 
 
 def answer_to_json(q: AnyQuestion, answer: Any) -> Any:

@@ -99,24 +99,24 @@ def grade(q: AnyQuestion, answer: Any, *, over_time: bool = False) -> Grade:
 
 def _grade_choice(q: ChoiceQuestion, answer: set[str] | None) -> Grade:
     right = q.correct_ids
-    right_text = ", ".join(f"{o.id}) {o.text}" for o in q.options if o.correct)
+    right_text = ", ".join(f"{o.shown}) {o.text}" for o in q.options if o.correct)
     g = Grade(q, 0.0, answer, right_answer=right_text)
     if answer is None:
         g.feedback.append(f"Not answered. The right answer: {right_text}.")
         for o in q.options:
             if o.correct and o.explanation:
-                g.feedback.append(f"{o.id}) {o.explanation}")
+                g.feedback.append(f"{o.shown}) {o.explanation}")
     else:
         g.score = 1.0 if set(answer) == right else 0.0
         if g.score < 1:
             for o in q.options:
                 if o.id in answer and not o.correct:
                     g.feedback.append(
-                        f"You chose {o.id}) {o.text}: wrong. {o.explanation}".rstrip()
+                        f"You chose {o.shown}) {o.text}: wrong. {o.explanation}".rstrip()
                     )
                 elif o.correct and o.id not in answer:
                     g.feedback.append(
-                        f"You missed {o.id}) {o.text}: right. {o.explanation}".rstrip()
+                        f"You missed {o.shown}) {o.text}: right. {o.explanation}".rstrip()
                     )
     if q.explanation and g.score < 1:
         g.feedback.append(q.explanation)

@@ -111,11 +111,22 @@ class Question:
 
 @dataclass(frozen=True)
 class Option:
-    id: str  # a, b, c, ...
+    """One option of a choice question. `id` is its identity: its letter in the bank file (a =
+    the first option written), whatever order a quiz shows the options in; answers, answer keys
+    and results name options by `id`. `label` is the letter the quiz shows (see
+    `selection.shuffle_options`); empty means the bank order."""
+
+    id: str  # a, b, c, ... in the bank file
     text: str
     correct: bool
     explanation: str
     path: FieldPath = ()
+    label: str = ""
+
+    @property
+    def shown(self) -> str:
+        """The letter the learner sees."""
+        return self.label or self.id
 
 
 @dataclass(kw_only=True)
@@ -130,6 +141,11 @@ class ChoiceQuestion(Question):
 
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)
+
+    @property
+    def bank_order(self) -> list[Option]:
+        """The options as the bank file lists them (a quiz may show them shuffled)."""
+        return sorted(self.options, key=lambda o: o.path[-1] if o.path else 0)
 
 
 @dataclass(kw_only=True)

@@ -63,11 +63,13 @@ from k8snet_tutor.learning.results import (
     save_results,
 )
 from k8snet_tutor.tui.widgets.matrix_answer import MatrixAnswer
+from k8snet_tutor.tui.widgets.yaml_editor import YamlEditor
 
 
 def _clock(seconds: float) -> str:
     s = max(int(seconds), 0)
     return f"{s // 60}:{s % 60:02d}"
+
 
 class QuizScreen(Screen[QuizResult | None]):
     """Asks the questions one by one, then shows the review. Dismissed with the result."""
@@ -100,6 +102,7 @@ class QuizScreen(Screen[QuizResult | None]):
         Binding("f8,ctrl+n", "next", "Next"),
         Binding("ctrl+s", "skip", "Skip"),
         Binding("ctrl+r", "check", "Check YAML"),
+        Binding("escape", "close_review", "Close"),
     ]
 
     class Finished(Message):
@@ -231,6 +234,9 @@ class QuizScreen(Screen[QuizResult | None]):
         container = self.query_one("#quiz-question", VerticalScroll)
         await container.remove_children()
         await container.mount_all(self._widgets(q))
+        # Markdown lays its blocks out after mounting: wait for them, so the scrolling below
+        # sees the question's final height.
+        await container.query_one(".quiz-prompt", Markdown).update(q.prompt)
         container.scroll_home(animate=False)
         self.query_one("#quiz-body", ContentSwitcher).current = "quiz-question"
         self.query_one("#quiz-counter", Static).update(
@@ -245,9 +251,22 @@ class QuizScreen(Screen[QuizResult | None]):
             self._deadline = time.monotonic() + q.time_limit
         self._tick()
         self._shown_at = time.monotonic()
-        focus = next(iter(container.query(".quiz-answer")), None)
-        if focus is not None:
-            focus.focus()
+        answer = next(iter(container.query(".quiz-answer")), None)
+        if answer is not None:
+            answer.focus(scroll_visible=False)
+        self.call_after_refresh(self._show_active_part, q)
+
+    def _show_active_part(self, q: AnyQuestion) -> None:
+        """Once laid out: a fix question opens at the top of its text (the task, then the
+        editor below it); any other question scrolls its answer widget into view (all of it
+        when it fits, its top otherwise), keeping as much of the question above as fits."""
+        container = self.query_one("#quiz-question", VerticalScroll)
+        answer = next(iter(container.query(".quiz-answer")), None)
+        if isinstance(q, FixQuestion) or answer is None:
+            container.scroll_home(animate=False)
+            return
+        tall = answer.outer_size.height > container.scrollable_content_region.height
+        container.scroll_to_widget(answer, animate=False, top=tall)
 
     def _widgets(self, q: AnyQuestion) -> list[Widget]:
         out: list[Widget] = [
@@ -262,7 +281,7 @@ class QuizScreen(Screen[QuizResult | None]):
                 out.append(Static("Select every right option (space ticks).", classes="quiz-note"))
                 out.append(
                     SelectionList[str](
-                        *[(Text(f"{o.id}) {o.text}"), o.id) for o in q.options],
+                        *[(Text(f"{o.shown}) {o.text}"), o.id) for o in q.options],
                         id="answer-choices",
                         classes="quiz-answer",
                     )
@@ -271,7 +290,7 @@ class QuizScreen(Screen[QuizResult | None]):
                 out.append(
                     RadioSet(
                         *[
-                            RadioButton(Text(f"{o.id}) {o.text}"), id=f"option-{o.id}")
+                            RadioButton(Text(f"{o.shown}) {o.text}"), id=f"option-{o.id}")
                             for o in q.options
                         ],
                         id="answer-choice",
@@ -359,15 +378,7 @@ class QuizScreen(Screen[QuizResult | None]):
                     classes="quiz-note",
                 )
             )
-            out.append(
-                TextArea(
-                    q.starter,
-                    show_line_numbers=True,
-                    tab_behavior="indent",
-                    id="answer-yaml",
-                    classes="quiz-answer",
-                )
-            )
+            out.append(YamlEditor(q.starter, id="answer-yaml").add_class("quiz-answer"))
             out.append(Static("", id="fix-result", classes="quiz-block"))
         return out
 
@@ -476,6 +487,8 @@ class QuizScreen(Screen[QuizResult | None]):
             return asking
         if action == "check":
             return asking and isinstance(self.questions[self.index], FixQuestion)
+        if action == "close_review":
+            return self.result is not None
         return True
 
     @on(Button.Pressed, "#quiz-next")
@@ -494,8 +507,20 @@ class QuizScreen(Screen[QuizResult | None]):
         if not isinstance(q, FixQuestion):
             return
         report = check_fix(q, self.query_one("#answer-yaml", TextArea).text)
-        self.query_one("#fix-result", Static).update(Text(results_summary(report)))
+        result = self.query_one("#fix-result", Static)
+        result.update(Text(results_summary(report)))
+        # Every check's line, not only the first two: bring the whole result into view.
+        self.call_after_refresh(result.scroll_visible, animate=False)
+
+    def on_yaml_editor_left(self, event: YamlEditor.Left) -> None:
+        """Esc in the fix editor: on to the buttons (tab indents there)."""
+        event.stop()
+        self.focus_next()
 
     @on(Button.Pressed, "#quiz-close")
     def close_review(self) -> None:
         self.dismiss(self.result)
+
+    def action_close_review(self) -> None:
+        if self.result is not None:
+            self.close_review()
