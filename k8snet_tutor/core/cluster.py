@@ -182,7 +182,6 @@ class NetworkPolicy:
     egress: tuple[Rule, ...] = ()
     affects_ingress: bool = True
     affects_egress: bool = False
-    policy_types_explicit: bool = False
     origin: Origin = field(default_factory=Origin, compare=False)
 
     @property
@@ -356,7 +355,6 @@ def policy_from_dict(obj: dict[str, Any], origin: Origin = Origin()) -> NetworkP
         egress=egress,
         affects_ingress=affects_in,
         affects_egress=affects_eg,
-        policy_types_explicit=bool(types),
         origin=origin,
     )
 

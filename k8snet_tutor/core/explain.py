@@ -19,10 +19,6 @@ Direction = Literal["ingress", "egress"]
 Endpoint = Pod | External
 
 
-def endpoint_id(ep: Endpoint) -> str:
-    return ep.id
-
-
 @dataclass
 class RuleCheck:
     """How one rule of one policy fared against the connection."""

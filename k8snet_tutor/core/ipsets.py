@@ -8,7 +8,6 @@ and the external peers of a matrix are the disjoint pieces these sets cut the ad
 from __future__ import annotations
 
 import ipaddress
-from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -75,9 +74,6 @@ class IPSet:
     def contains_range(self, lo: int, hi: int) -> bool:
         return any(a <= lo and hi <= b for a, b in self.ranges)
 
-    def overlaps(self, lo: int, hi: int) -> bool:
-        return any(not (b < lo or a > hi) for a, b in self.ranges)
-
 
 def split_space(sets: Iterable[IPSet], extra_points: Iterable[tuple[int, int]] = ()) -> list[
     tuple[int, int]
@@ -102,12 +98,6 @@ def split_space(sets: Iterable[IPSet], extra_points: Iterable[tuple[int, int]] =
             end = starts[i + 1] - 1 if i + 1 < len(starts) else space_hi
             pieces.append((start, end))
     return pieces
-
-
-def locate(pieces: list[tuple[int, int]], value: int) -> int:
-    """Index of the piece holding `value` (pieces as returned by `split_space`)."""
-    starts = [p[0] for p in pieces]
-    return bisect_right(starts, value) - 1
 
 
 def range_text(lo: int, hi: int) -> str:

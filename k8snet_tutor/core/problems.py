@@ -72,7 +72,3 @@ class Problem:
             "hint": self.hint,
             "code": self.code,
         }
-
-
-def has_errors(problems: list[Problem]) -> bool:
-    return any(p.severity == "error" for p in problems)

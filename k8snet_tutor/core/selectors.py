@@ -13,8 +13,6 @@ from typing import Any
 
 Labels = Mapping[str, str]
 
-OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist")
-
 
 @dataclass(frozen=True)
 class Requirement:
@@ -65,11 +63,6 @@ class LabelSelector:
             values = frozenset(str(v) for v in (expr.get("values") or []))
             reqs.append(Requirement(str(expr["key"]), str(expr["operator"]), values))
         return cls(tuple(reqs))
-
-    @classmethod
-    def from_labels(cls, labels: Mapping[str, str]) -> LabelSelector:
-        """A Service-style equality selector."""
-        return cls(tuple(Requirement(k, "In", frozenset({v})) for k, v in sorted(labels.items())))
 
     @property
     def is_empty(self) -> bool:

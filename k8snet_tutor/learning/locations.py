@@ -22,7 +22,7 @@ RESULTS_FOLDER = "results"
 
 def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     """The folder for progress and results: `override`, else `$K8SNET_TUTOR_HOME`, else the
-    platform's user data folder. It is not created here (see `ensure_dir`)."""
+    platform's user data folder. It is not created here (saving creates it)."""
     if override is not None and str(override):
         return Path(override).expanduser()
     env = os.environ.get(ENV_HOME)
@@ -49,9 +49,3 @@ def lesson_dirs_from_env() -> list[Path]:
     """Extra lesson folders from `$K8SNET_TUTOR_LESSONS` (os.pathsep-separated; blanks ignored)."""
     raw = os.environ.get(ENV_LESSONS, "")
     return [Path(part).expanduser() for part in raw.split(os.pathsep) if part.strip()]
-
-
-def ensure_dir(path: Path) -> Path:
-    """Create `path` (and its parents) if needed; return it."""
-    path.mkdir(parents=True, exist_ok=True)
-    return path

@@ -227,13 +227,6 @@ class Progress:
             self._log("completed", lesson_id)
         return newly
 
-    def mark_completed(self, lesson_id: str) -> None:
-        entry = self.lesson(lesson_id)
-        if not entry.completed:
-            entry.completed = True
-            entry.completed_at = now_iso()
-            self._log("completed", lesson_id)
-
     def reset(self, lesson_id: str) -> bool:
         """Forget one lesson's progress. Returns False when there was none."""
         existed = self.lessons.pop(lesson_id, None) is not None

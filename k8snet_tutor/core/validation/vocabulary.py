@@ -34,5 +34,4 @@ NOT_AFFECTING_CONNECTIVITY: Final = frozenset(
         "missing-container-port",
     }
 )
-NETWORK_POLICY_API_VERSIONS: Final = ("networking.k8s.io/v1", "extensions/v1beta1")
 NODE_PORT_RANGE: Final = (30000, 32767)

@@ -48,7 +48,6 @@ class Check:
     description: str = ""
     hint: str | None = None
     path: FieldPath = ()  # where the check is written, e.g. ("goal", 2)
-    custom_description: bool = False
 
     def default_description(self) -> str:
         return self.type

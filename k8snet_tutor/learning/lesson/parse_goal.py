@@ -84,7 +84,6 @@ def _parse_check(r: _Reader, raw: Any, path: FieldPath, index: int) -> Check | N
         if text is None:
             return None
         common["description"] = text.strip()
-        common["custom_description"] = bool(text.strip())
     hint = m.get("hint")
     if hint is not None:
         text = r.text(hint, (*path, "hint"))
