@@ -1490,3 +1490,59 @@ def test_parse_cidr() -> None:
     assert parse_cidr("::/0")[1] is None
     for text in ("10.0.0.1", "10.0.0.0/255.0.0.0", "10.0.0.0/x", "fe80::1%eth0/64", "300.0.0.0/8"):
         assert parse_cidr(text)[0] is None, text
+
+
+# ------------------------------------------------------------------------------------------
+# A workload's selector against its own template labels (matched by core.selectors)
+
+
+@pytest.mark.parametrize(
+    ("selector", "mismatch"),
+    [
+        ("{matchLabels: {app: web}}", False),
+        ("{matchLabels: {app: api}}", True),
+        ("{matchExpressions: [{key: app, operator: In, values: [web, api]}]}", False),
+        ("{matchExpressions: [{key: app, operator: In, values: [api]}]}", True),
+        ("{matchExpressions: [{key: tier, operator: NotIn, values: [db]}]}", False),
+        ("{matchExpressions: [{key: app, operator: NotIn, values: [web]}]}", True),
+        ("{matchExpressions: [{key: app, operator: Exists}]}", False),
+        ("{matchExpressions: [{key: tier, operator: Exists}]}", True),
+        ("{matchExpressions: [{key: tier, operator: DoesNotExist}]}", False),
+        ("{matchLabels: {app: web}, matchExpressions: [{key: app, operator: DoesNotExist}]}", True),
+    ],
+)
+def test_workload_selector_is_matched_against_the_template(selector: str, mismatch: bool) -> None:
+    obj = y(
+        f"""
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {{name: web}}
+        spec:
+          selector: {selector}
+          template:
+            metadata: {{labels: {{app: web}}}}
+            spec: {{containers: [{{name: c, image: nginx}}]}}
+        """
+    )
+    codes = [i.code for i in validate_object(obj)]
+    assert ("selector-template-mismatch" in codes) is mismatch, codes
+
+
+@pytest.mark.parametrize(("selector", "mismatch"), [("{app: web}", False), ("{app: api}", True)])
+def test_replication_controller_selector_is_matched_against_the_template(
+    selector: str, mismatch: bool
+) -> None:
+    obj = y(
+        f"""
+        apiVersion: v1
+        kind: ReplicationController
+        metadata: {{name: web}}
+        spec:
+          selector: {selector}
+          template:
+            metadata: {{labels: {{app: web, tier: front}}}}
+            spec: {{containers: [{{name: c, image: nginx}}]}}
+        """
+    )
+    codes = [i.code for i in validate_object(obj)]
+    assert ("selector-template-mismatch" in codes) is mismatch, codes

@@ -209,27 +209,3 @@ class MetadataRules(Walker):
                 "remove `values`, or use In / NotIn to compare values",
                 "unexpected-values",
             )
-
-
-def _labels_match(wanted: Mapping[str, str], labels: Mapping[str, str]) -> bool:
-    return all(labels.get(k) == v for k, v in wanted.items())
-
-
-def _selector_matches(selector: Mapping[str, Any], labels: Mapping[str, str]) -> bool:
-    """Whether a (validated) LabelSelector matches `labels`."""
-    match_labels = selector.get("matchLabels") or {}
-    if not _labels_match(match_labels, labels):
-        return False
-    for expr in selector.get("matchExpressions") or []:
-        key, op = expr.get("key"), expr.get("operator")
-        values = {str(v) for v in expr.get("values") or []}
-        present = key in labels
-        if op == "In" and not (present and labels[key] in values):
-            return False
-        if op == "NotIn" and present and labels[key] in values:
-            return False
-        if op == "Exists" and not present:
-            return False
-        if op == "DoesNotExist" and present:
-            return False
-    return True

@@ -7,8 +7,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from k8snet_tutor.core.problems import FieldPath, format_path
+from k8snet_tutor.core.selectors import LabelSelector
 from k8snet_tutor.core.validation.formats import port_name_error
-from k8snet_tutor.core.validation.metadata import MetadataRules, _labels_match, _selector_matches
+from k8snet_tutor.core.validation.metadata import MetadataRules
 from k8snet_tutor.core.validation.vocabulary import _APPS_KINDS, _REPLICATED_KINDS
 from k8snet_tutor.core.wording import is_address, show
 
@@ -301,7 +302,7 @@ class PodRules(MetadataRules):
                 selector
                 and have_template
                 and labels is not None
-                and not _labels_match(selector, labels)
+                and not LabelSelector.from_dict({"matchLabels": selector}).matches(labels)
             ):
                 self._selector_mismatch(spath, kind)
             return
@@ -327,7 +328,7 @@ class PodRules(MetadataRules):
                 "list the template's labels under `selector.matchLabels`",
                 "empty-selector",
             )
-        elif have_template and labels is not None and not _selector_matches(selector, labels):
+        elif have_template and labels is not None and not LabelSelector.from_dict(selector).matches(labels):
             self._selector_mismatch(spath, kind)
 
     def _selector_mismatch(self, path: FieldPath, kind: str) -> None:
