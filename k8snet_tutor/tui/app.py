@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Literal
 
 from textual import events
@@ -55,6 +56,15 @@ class TutorApp(App[None]):
         self.ipblocks: IPBlockMode = ipblocks
         if theme:
             self.theme = theme
+
+    @classmethod
+    def create(
+        cls,
+        lesson_dirs: Sequence[str] = (),
+        progress_file: str | Path | None = None,
+        **kwargs: object,
+    ) -> TutorApp:
+        return cls(Session.open(lesson_dirs, progress_file), **kwargs)  # type: ignore[arg-type]
 
     def on_mount(self) -> None:
         from k8snet_tutor.tui.screens.home import HomeScreen
