@@ -194,3 +194,60 @@ def test_dns_rule_without_dns_pods_in_the_input_still_recognises_kube_system() -
     ).replace("k8s-app: kube-dns", "k8s-app: other-dns")
     # No pod carries the kube-dns labels: a peer that would select them still counts.
     assert not dns_warnings(text)
+
+
+# --- validation wording: host bits in CIDRs, the beta timeline, repeated port names
+
+def validation_problems(text: str) -> list[Problem]:
+    docs, problems = load_text(text, "t.yaml")
+    return list(build_cluster(docs, problems).problems)
+
+
+def egress_block(block: str) -> str:
+    return (
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+        "metadata: {name: p, namespace: shop}\n"
+        "spec:\n  podSelector: {}\n  policyTypes: [Egress]\n"
+        f"  egress:\n  - to:\n    - ipBlock: {block}\n"
+    )
+
+
+def test_cidr_with_host_bits_warns_that_newer_api_servers_reject_it() -> None:
+    found = [p for p in validation_problems(egress_block("{cidr: 192.168.1.22/24}"))
+             if p.code == "cidr-host-bits"]
+    assert len(found) == 1
+    warning = found[0]
+    assert warning.severity == "warning"
+    assert "192.168.1.0/24" in warning.message  # what it really means
+    assert "reject" in warning.message and "newer" in warning.message
+    assert "192.168.1.22/32" in (warning.hint or "")
+
+
+def test_except_with_host_bits_warns_too_and_clean_cidrs_do_not() -> None:
+    text = egress_block("{cidr: 10.0.0.0/8, except: [10.1.2.3/16]}")
+    codes = [p.code for p in validation_problems(text)]
+    assert codes.count("cidr-host-bits") == 1
+    clean = egress_block("{cidr: 10.0.0.0/8, except: [10.1.0.0/16]}")
+    assert "cidr-host-bits" not in [p.code for p in validation_problems(clean)]
+
+
+def test_beta_policy_warning_limits_the_opt_in_semantics_to_before_1_7() -> None:
+    text = egress_block("{cidr: 10.0.0.0/8}").replace("networking.k8s.io/v1", "extensions/v1beta1")
+    found = [p for p in validation_problems(text) if p.code == "legacy-beta-policy"]
+    assert len(found) == 1
+    message = found[0].message
+    assert "1.16" in message and "1.7" in message
+    assert "1.3 to 1.6" in message or "before 1.7" in message.lower()
+
+
+def test_repeated_port_name_across_containers_names_services_and_probes_not_policies() -> None:
+    text = (
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shop}\nspec:\n  containers:\n"
+        "  - {name: a, image: x, ports: [{containerPort: 80, name: web}]}\n"
+        "  - {name: b, image: y, ports: [{containerPort: 81, name: web}]}\n"
+    )
+    found = [p for p in validation_problems(text) if p.code == "duplicate-port-name"]
+    assert len(found) == 1
+    message = found[0].message
+    assert "probes" in message
+    assert "plugin" in message  # NetworkPolicy named ports: plugin-specific

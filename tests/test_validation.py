@@ -1347,7 +1347,7 @@ VALID_POLICIES = y(
       - to:
         - ipBlock: {cidr: 0.0.0.0/0, except: [10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16]}
         - ipBlock: {cidr: "2001:db8::/32", except: ["2001:db8:1::/48"]}
-        - ipBlock: {cidr: 192.168.1.7/24}
+        - ipBlock: {cidr: 192.168.1.0/24}
       - to: [{namespaceSelector: {}, podSelector: {matchLabels: {k8s-app: kube-dns}}}]
         ports: [{protocol: UDP, port: 53}, {protocol: TCP, port: 53}]
     - podSelector: {matchLabels: {app: batch}}

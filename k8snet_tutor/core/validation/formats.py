@@ -123,7 +123,8 @@ def port_name_error(name: str) -> str | None:
 
 
 def parse_cidr(text: str) -> tuple[IPNetwork | None, str | None]:
-    """Parse an IPv4/IPv6 CIDR as the API server does (host bits allowed): (network, why-not)."""
+    """Parse an IPv4/IPv6 CIDR as older API servers do (host bits allowed; the policy rules warn
+    about them, since newer servers reject them): (network, why-not)."""
     if "/" not in text:
         if is_address(text):
             return None, "has no prefix length"

@@ -146,7 +146,9 @@ class PodRules(MetadataRules):
                         + (
                             ""
                             if same_container
-                            else "; Services and policies that use the name find the first one"
+                            else "; Services and probes that use the name get the first one, "
+                            "and how a NetworkPolicy's named port treats it depends on the "
+                            "network plugin"
                         ),
                         "port names must be unique within a pod, so a name points at one port",
                         "duplicate-port-name",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -45,9 +46,10 @@ class PolicyRules(MetadataRules):
             self.warning(
                 ("apiVersion",),
                 "extensions/v1beta1 NetworkPolicy has not been served since Kubernetes 1.16; "
-                "the tutor reads it as networking.k8s.io/v1, which has the same fields. "
-                "Beware: beta policies only took effect in namespaces that opted into isolation, "
-                "while a v1 policy isolates every pod it selects",
+                "the tutor reads it as networking.k8s.io/v1, which has the same fields and, "
+                "from Kubernetes 1.7 on, had the same meaning. Before 1.7 (1.3 to 1.6) beta "
+                "policies only took effect in namespaces that opted into isolation with an "
+                "annotation, while a v1 policy isolates every pod it selects",
                 "change the apiVersion to `networking.k8s.io/v1`",
                 "legacy-beta-policy",
             )
@@ -250,6 +252,8 @@ class PolicyRules(MetadataRules):
                         "for one address add `/32` (IPv4) or `/128` (IPv6)",
                         "bad-cidr",
                     )
+                elif network is not None:
+                    self._host_bits(text, network, path + ("cidr",), "cidr")
         excepts = self.seq(block.get("except"), path + ("except",), "except")
         for i, item in enumerate(excepts or []):
             epath = path + ("except", i)
@@ -265,6 +269,7 @@ class PolicyRules(MetadataRules):
                     "bad-cidr",
                 )
                 continue
+            self._host_bits(text, inner, epath, "except")
             if network is None:
                 continue
             cidr_text = str(raw)
@@ -294,6 +299,30 @@ class PolicyRules(MetadataRules):
                     hint,
                     "except-outside-cidr",
                 )
+
+    def _host_bits(self, text: str, network: IPNetwork, path: FieldPath, what: str) -> None:
+        """Warn about a CIDR whose address has bits set beyond its prefix (192.168.1.22/24).
+
+        Older API servers accept it and read it as the network it falls in; newer ones, with
+        strict CIDR validation (KEP-4858, from Kubernetes 1.33), reject such values.
+        """
+        address = text.partition("/")[0]
+        try:
+            given = ipaddress.ip_address(address)
+        except ValueError:
+            return
+        if given == network.network_address:
+            return
+        self.warning(
+            path,
+            f"{what} {show(text)} has bits set beyond its prefix length: it means "
+            f"{network.with_prefixlen}, not the single address {address}. Older API servers "
+            "accept it as that range; newer ones with strict CIDR validation (Kubernetes 1.33 "
+            "and later) reject it",
+            f"write `{network.with_prefixlen}` for the range, or `{address}/"
+            f"{network.max_prefixlen}` for the one address",
+            "cidr-host-bits",
+        )
 
     def policy_port(self, value: Any, path: FieldPath) -> None:
         if value is None:
