@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +11,7 @@ from k8snet_tutor.core.cluster import Pod, Service
 from k8snet_tutor.core.manifests import Document
 from k8snet_tutor.core.ports import PortProbe
 from k8snet_tutor.core.problems import FieldPath, Problem
+from k8snet_tutor.core.wording import is_address
 from k8snet_tutor.learning.lesson.goal import Check, qualify, service_id
 from k8snet_tutor.learning.lesson.model import TOPICS, ContentFile, Lesson
 
@@ -272,8 +272,4 @@ def _canonical_name(name: str) -> str:
     for prefix in _SVC_PREFIXES:
         if raw.startswith(prefix):
             return "svc:" + service_id(raw)
-    try:
-        ipaddress.ip_network(raw, strict=False)
-    except ValueError:
-        return qualify(raw)
-    return raw
+    return raw if is_address(raw, cidr=True) else qualify(raw)
