@@ -51,6 +51,10 @@ REPO = Path(__file__).resolve().parents[1]
 # --------------------------------------------------------------------------------------------
 # A small, realistic cluster that uses every feature the tutor reads
 
+# These inputs must be refused, not hang (a named pipe, a symlink loop, a bomb). The bound only
+# tells a refusal from a hang on a busy 2-core machine; speed is measured in benchmarks/.
+HANG_GUARD_S = 20.0
+
 
 def _manifests() -> list[dict[str, Any]]:
     """Valid objects (checked by `test_base_manifests_are_valid`); a fresh copy every call."""
@@ -887,7 +891,7 @@ def test_hostile_yaml_through_the_cli(
     assert located(err, path), err
     assert "hint:" in err or needle in ("alias", "nested", "character"), err
     assert needle in err.lower() or (needle == "helm" and "helm" in err), err
-    assert elapsed < 3, elapsed
+    assert elapsed < HANG_GUARD_S, elapsed
 
 
 def test_huge_file_is_refused_without_reading_it(
@@ -913,18 +917,18 @@ def test_huge_file_is_refused_without_reading_it(
     assert "hint:" in err
     assert reads == []  # refused from its size alone
     assert "shop/a" in out  # the other file is still evaluated
-    assert elapsed < 2
+    assert elapsed < HANG_GUARD_S
 
 
 def test_fifty_thousand_empty_documents(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     empty = tmp_path / "empty.yaml"
     empty.write_text("---\n" * 50_000)
     code, out, err, elapsed = run_cli(["matrix", str(empty)], capsys)
-    assert code == 2 and "no pods" in err and elapsed < 3
+    assert code == 2 and "no pods" in err and elapsed < HANG_GUARD_S
     with_pod = tmp_path / "with-pod.yaml"
     with_pod.write_text("---\n" * 50_000 + VALID_POD)
     code, out, err, elapsed = run_cli(["matrix", str(with_pod)], capsys)
-    assert code == 0 and "shop/a" in out and elapsed < 3
+    assert code == 0 and "shop/a" in out and elapsed < HANG_GUARD_S
 
 
 def test_binary_garbage(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -932,12 +936,12 @@ def test_binary_garbage(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     path = tmp_path / "garbage.yaml"
     path.write_bytes(b"kind: Pod\n" + bytes(rng.randrange(256) for _ in range(200_000)))
     code, out, err, elapsed = run_cli(["matrix", str(path)], capsys)
-    assert code == 2 and located(err, path) and "hint:" in err and elapsed < 3
+    assert code == 2 and located(err, path) and "hint:" in err and elapsed < HANG_GUARD_S
     # Valid UTF-8 that is not text: control characters.
     path2 = tmp_path / "control.yaml"
     path2.write_bytes(bytes(range(1, 32)) * 1000)
     code, out, err, elapsed = run_cli(["matrix", str(path2)], capsys)
-    assert code == 2 and located(err, path2) and elapsed < 3
+    assert code == 2 and located(err, path2) and elapsed < HANG_GUARD_S
 
 
 def test_symlink_loops(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -949,14 +953,14 @@ def test_symlink_loops(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     os.symlink(folder / "self.yaml", folder / "self.yaml")  # a link to itself
     start = time.perf_counter()
     docs, problems = load_paths([str(folder)])
-    assert time.perf_counter() - start < 2
+    assert time.perf_counter() - start < HANG_GUARD_S
     assert [d.source for d in docs] == [str(folder / "sub" / "pod.yaml")] * 2  # loop not entered
     check_problems(problems)
     code, out, err, elapsed = run_cli(["matrix", str(folder)], capsys)
     assert code == 2  # the two broken links are errors
     assert "shop/a" in out  # the real pod is still evaluated
     assert err.count(": error: cannot read the file") == 2, err
-    assert elapsed < 2
+    assert elapsed < HANG_GUARD_S
     code, out, err, elapsed = run_cli(["matrix", str(folder / "self.yaml")], capsys)
     assert code == 2 and "cannot read the file" in err
 
@@ -982,7 +986,7 @@ def test_missing_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert code == 2
     assert f"{missing}: error: no such file or folder" in err and "hint:" in err
     assert "shop/a" in out
-    assert elapsed < 2
+    assert elapsed < HANG_GUARD_S
 
 
 def test_directory_of_hostile_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -996,7 +1000,7 @@ def test_directory_of_hostile_files(tmp_path: Path, capsys: pytest.CaptureFixtur
     (folder / "e-ok.yaml").write_text(VALID_POD)
     (folder / "f-list.json").write_text('{"kind": "List", "items": [1, "x", null]}')
     code, out, err, elapsed = run_cli(["matrix", str(folder)], capsys)
-    assert code == 2 and "shop/a" in out and elapsed < 3
+    assert code == 2 and "shop/a" in out and elapsed < HANG_GUARD_S
     for name in ("a-laughs.yaml", "b-deep.yaml", "c-binary.yaml", "d-tabs.yml"):
         assert f"{folder / name}:" in err, (name, err)
 
@@ -1071,4 +1075,4 @@ def test_hostile_stdin(
 
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
     code, out, err, elapsed = run_cli(["matrix", "-"], capsys)
-    assert code == 2 and "<stdin>" in err and ": error: " in err and elapsed < 3, err
+    assert code == 2 and "<stdin>" in err and ": error: " in err and elapsed < HANG_GUARD_S, err
