@@ -399,6 +399,24 @@ def _peer_mutations(m: _Maker, i: int, pp: tuple[str | int, ...], peer: Doc, cou
                 del _get(d, pp)["ipBlock"]["except"]
 
             m.add(i, (*pp, "ipBlock"), "drop-except", "`except` removed", drop_except)
+            for ei, text in enumerate(block["except"]):
+                try:
+                    enet = ipaddress.ip_network(str(text), strict=False)
+                except ValueError:
+                    continue
+                if enet.prefixlen + 8 <= enet.max_prefixlen:
+                    narrower = next(enet.subnets(new_prefix=enet.prefixlen + 8))
+
+                    def narrow(d: Doc, ei: int = ei, narrower: Any = narrower) -> None:
+                        _get(d, pp)["ipBlock"]["except"][ei] = str(narrower)
+
+                    m.add(
+                        i,
+                        (*pp, "ipBlock", "except", ei),
+                        "narrow",
+                        f"except narrowed to {narrower}",
+                        narrow,
+                    )
             for ei in range(len(block["except"])):
                 if len(block["except"]) > 1:
 
