@@ -29,8 +29,9 @@ from k8snet_tutor.cli.common import EXIT_OK, fail
 from k8snet_tutor.learning.locations import ENV_LESSONS
 
 LOOPBACK_NAMES = ("localhost", "localhost.localdomain", "ip6-localhost")
-# Measured with benchmarks/bench_serve.py (README): one session process uses about 75 MB, so
-# 40 sessions fit in 3 GB, well inside a 16 GB laptop that also runs a browser and slides.
+# Measured with benchmarks/bench_serve.py (README): one session process uses about 56 MiB, so
+# 40 sessions take about 2.3 GB of a 16 GB laptop; the processor, not memory, limits a room
+# that connects all at once.
 DEFAULT_MAX_SESSIONS = 40
 DEFAULT_IDLE_MINUTES = 60.0
 
