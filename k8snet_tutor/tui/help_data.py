@@ -124,6 +124,7 @@ SANDBOX_KEYS: tuple[Key, ...] = (
         "diff_original",
         "Diff",
         "Show what you changed, as a diff against the original manifests.",
+        show=False,  # F1 lists it; the footer keeps room at 80 columns for Quit and View
     ),
     Key(
         "f5",
