@@ -251,3 +251,35 @@ def test_repeated_port_name_across_containers_names_services_and_probes_not_poli
     message = found[0].message
     assert "probes" in message
     assert "plugin" in message  # NetworkPolicy named ports: plugin-specific
+
+
+# --- explain: the self rule and hostNetwork notes
+
+def test_self_note_speaks_of_traffic_to_itself_not_of_what_a_pod_sends() -> None:
+    from k8snet_tutor.core.explain import explain
+    from k8snet_tutor.core.ports import PortProbe
+
+    docs, problems = load_text(NS_AND_PODS, "t.yaml")
+    ev = Evaluator(build_cluster(docs, problems))
+    web = next(p for p in ev.pods if p.id == "shop/web")
+    text = explain(ev, web, web, PortProbe(8080)).text()
+    assert "itself" in text
+    assert "own traffic" not in text  # read as "what the pod sends", which policies do block
+
+
+def test_hostnetwork_note_calls_the_verdict_undefined_and_names_the_common_reading() -> None:
+    from k8snet_tutor.core.explain import explain
+    from k8snet_tutor.core.ports import PortProbe
+
+    text = NS_AND_PODS + (
+        "---\napiVersion: v1\nkind: Pod\nmetadata: {name: agent, namespace: shop, labels: {app: a}}\n"
+        "spec: {hostNetwork: true, containers: [{name: c, image: x, ports: [{containerPort: 9100}]}]}\n"
+    )
+    docs, problems = load_text(text, "t.yaml")
+    ev = Evaluator(build_cluster(docs, problems))
+    web = next(p for p in ev.pods if p.id == "shop/web")
+    agent = next(p for p in ev.pods if p.id == "shop/agent")
+    note = explain(ev, web, agent, PortProbe(9100)).text()
+    assert "undefined" in note
+    assert "node" in note  # most plugins: node traffic
+    assert "treats it as a normal pod." not in note

@@ -371,15 +371,17 @@ def explain(ev: Evaluator, src: Endpoint, dst: Endpoint, probe: PortProbe) -> Ex
             True,
             None,
             None,
-            ["A pod can always reach itself: NetworkPolicy never blocks a pod's own traffic."],
+            ["A pod can always reach itself: NetworkPolicy never blocks traffic from a pod to itself."],
         )
     egress, ingress = _sides(ev, src, dst, port, probe.protocol, ev.mode)
     allowed = egress.allowed and ingress.allowed
     for ep in (src, dst):
         if isinstance(ep, Pod) and ep.host_network:
             notes.append(
-                f"{ep.id} uses hostNetwork: the spec leaves policy for such pods undefined "
-                "(most plugins treat its traffic as node traffic). This verdict treats it as a normal pod."
+                f"{ep.id} uses hostNetwork: the spec leaves policy for such pods undefined. "
+                "Most plugins treat its traffic as the node's (pod selectors do not match it, "
+                "and policies selecting it have no effect); this verdict shows the less common "
+                "reading, as a normal pod, so treat the cell as undefined."
             )
     exp = Explanation(src.id, dst.id, probe_text, allowed, egress, ingress, notes)
     if any(c.pod_ip_block for side in (egress, ingress) for c in side.checks):
