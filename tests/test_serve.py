@@ -390,6 +390,10 @@ def test_loopback_needs_no_token_and_refuses_other_origins(tmp_path: Path) -> No
             async with client() as http:
                 async with http.get(url(server)) as r:
                     assert r.status == 200 and "k8snet_attendee" in r.cookies
+                    cookie = r.cookies["k8snet_attendee"]
+                    # Lax: following the room's link from a chat still resumes the session.
+                    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+                    assert int(cookie["max-age"]) >= 7 * 24 * 3600
                 async with http.ws_connect(ws_url(server)) as ws:
                     assert "served=1" in await read_until(ws, "served=1")
                 with pytest.raises(aiohttp.WSServerHandshakeError) as info:

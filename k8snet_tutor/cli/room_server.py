@@ -339,7 +339,10 @@ class RoomServer(Server):
             max_age=COOKIE_MAX_AGE,
             path="/",
             httponly=True,
-            samesite="Strict",
+            # Lax, not Strict: a browser sends it when the attendee follows the room's link
+            # from a chat or a mail (a cross-site navigation), so that link resumes the session
+            # instead of starting a new one. Other sites' websockets are refused by Origin.
+            samesite="Lax",
             secure=self.secure_cookies,
         )
 

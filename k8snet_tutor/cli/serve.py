@@ -290,6 +290,9 @@ def run(args: argparse.Namespace) -> int:
         print("Open in a browser:")
         for url in urls:
             print(f"    {url}")
+        if is_wildcard(args.host) and not args.public_url:
+            print("    (if attendees cannot reach the first name, use this machine's address on")
+            print("     the room's network in its place, or give --public-url)")
         print("Press Ctrl+C to stop (every session ends; progress in --room stays).", flush=True)
 
     try:
