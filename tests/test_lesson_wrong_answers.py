@@ -333,7 +333,7 @@ WRONG_SERVICES = [
         "services-find-pods",
         "targetport-set-to-the-service-port",
         edits=(("targetPort: 8080", "targetPort: 80"),),
-        fails=("target",),
+        fails=("target", "reach"),
         reasons=(("target", "port 80/TCP of Service default/web goes to 80, the goal says 8080"),),
     ),
     Answer(
@@ -359,14 +359,14 @@ WRONG_SERVICES = [
         "service-ports",
         "numeric-targetport-fits-v1-only",
         edits=(("targetPort: http", "targetPort: 8080"),),
-        fails=("target",),
+        fails=("target", "reach"),
         reasons=(("target", "has targetPort 8080, the goal says the name 'http'"),),
     ),
     Answer(
         "service-ports",
         "targetport-omitted-defaults-to-port",
         edits=((SVC_PORTS_TARGET, ""),),
-        fails=("target",),
+        fails=("target", "reach"),
         reasons=(("target", "has targetPort 80, the goal says the name 'http'"),),
     ),
     Answer(

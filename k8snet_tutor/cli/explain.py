@@ -46,24 +46,7 @@ def run(args: argparse.Namespace) -> int:
     if isinstance(dst, Service):
         verdict = reach_service(ev, src, dst, probe)
         if args.format == "json":
-            data = {
-                "from": src.id,
-                "to": f"svc:{dst.id}",
-                "port": str(probe),
-                "allowed": verdict.allowed,
-                "reach": verdict.reach,
-                "notes": verdict.notes,
-                "endpoints": [
-                    {
-                        "pod": e.pod.id,
-                        "target_port": e.target_port,
-                        "allowed": e.allowed,
-                        "explanation": e.explanation.to_dict() if e.explanation else None,
-                        "reason": e.reason,
-                    }
-                    for e in verdict.endpoints
-                ],
-            }
+            data = verdict.to_dict()
             print(json.dumps(data, indent=2))
         else:
             print(verdict.text())

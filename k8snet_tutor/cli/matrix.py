@@ -30,6 +30,7 @@ from k8snet_tutor.core.matrix import (
     to_markdown,
 )
 from k8snet_tutor.core.ports import PortProbe
+from k8snet_tutor.core.services import service_summary
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -76,7 +77,8 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "connlist":
         out.write(to_connlist(matrix, args.focus_workload, args.focus_direction))
     elif args.format == "json":
-        out.write(to_json(matrix, probes, warnings) + "\n")
+        services = [service_summary(ev.cluster, svc) for svc in ev.cluster.services]
+        out.write(to_json(matrix, probes, warnings, services) + "\n")
     elif args.format == "csv":
         for probe in per_probe:
             out.write(to_csv(matrix, probe))
@@ -137,10 +139,18 @@ def render_text(matrix: Matrix, probe: PortProbe | None, *, colour: bool) -> str
     for i, row in enumerate(rows):
         src = row[0]
         for j, (dst, cell) in enumerate(zip(ids, row[1:], strict=True)):
-            if src == dst:
-                continue
             style = green if cell == "All Connections" else red if cell == "No Connections" else ""
             note = ""
+            if src == dst:
+                # A pod always reaches itself: worth a line only when it is all there is.
+                # Between the pods one row stands for (replicas), the policies decide.
+                size = matrix.nodes[i].size
+                if size > 1:
+                    note = f"  {dim}(between its {size} pods){reset}"
+                elif len(ids) > 1:
+                    continue
+                else:
+                    note = f"  {dim}(a pod can always reach itself){reset}"
             alt = alt_rows[i][j + 1]
             if alt != cell:
                 note = f"  {dim}(CNI-dependent: {alt} if ipBlocks are read the other way){reset}"

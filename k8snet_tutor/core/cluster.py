@@ -21,6 +21,10 @@ from k8snet_tutor.core.wording import did_you_mean
 
 NAME_LABEL = "kubernetes.io/metadata.name"
 IGNORED_QUIETLY = {"List"}
+# Every kind the model reads; others are skipped with a note.
+READ_KINDS = (
+    "Namespace", "Pod", "Service", "NetworkPolicy", "EndpointSlice", "Endpoints", *WORKLOAD_KINDS
+)
 
 
 @dataclass(frozen=True)
@@ -69,8 +73,11 @@ class Pod:
     owner_name: str | None = None
     replicas: int = 1
     host_network: bool = False
-    ready: bool = True
+    ready: bool = True  # the Ready condition (or, without one, phase Running); True without status
     origin: Origin = field(default_factory=Origin, compare=False)
+    phase: str | None = field(default=None, compare=False)  # status.phase, when given
+    terminating: bool = field(default=False, compare=False)  # metadata.deletionTimestamp is set
+    node: str | None = field(default=None, compare=False)  # spec.nodeName, when given
 
     @property
     def id(self) -> str:
@@ -106,10 +113,70 @@ class Service:
     selector: dict[str, str] | None
     ports: tuple[ServicePort, ...]
     origin: Origin = field(default_factory=Origin, compare=False)
+    cluster_ip: str | None = None  # "None" for a headless Service
+    external_name: str | None = None  # type ExternalName: the DNS name it aliases
+    publish_not_ready: bool = False  # spec.publishNotReadyAddresses
+    # "Cluster" or "Local" for a Service reachable from outside (NodePort, LoadBalancer),
+    # None otherwise (the field does not apply).
+    external_traffic_policy: str | None = None
+    session_affinity: str = "None"  # "None" or "ClientIP"
+    session_affinity_timeout: int | None = None  # seconds, with ClientIP (default 10800)
 
     @property
     def id(self) -> str:
         return f"{self.namespace}/{self.name}"
+
+    @property
+    def headless(self) -> bool:
+        """`clusterIP: None`: no virtual IP, so no proxying and no port translation."""
+        return self.cluster_ip == "None" and self.type != "ExternalName"
+
+    @property
+    def external(self) -> bool:
+        """Reachable from outside the cluster (through a nodePort or a load balancer)."""
+        return self.type in ("NodePort", "LoadBalancer")
+
+
+@dataclass(frozen=True)
+class EndpointAddress:
+    """One address of an EndpointSlice or Endpoints object."""
+
+    ip: str
+    ready: bool = True
+    target: str | None = None  # "ns/name" of the Pod named by `targetRef`, if any
+
+
+@dataclass(frozen=True)
+class EndpointPort:
+    """A port of an EndpointSlice or Endpoints object: the number on the endpoint itself."""
+
+    name: str  # "" when unnamed; matches the Service port's name
+    port: int | None
+    protocol: str = "TCP"
+
+
+@dataclass(frozen=True)
+class EndpointGroup:
+    """Addresses x ports given by hand for a Service: one EndpointSlice, or one subset of an
+    Endpoints object. Kubernetes only uses these for Services without a selector (with a
+    selector, the control plane computes the endpoints from the pods and owns these objects)."""
+
+    kind: str  # "EndpointSlice" or "Endpoints"
+    namespace: str
+    name: str
+    service: str  # the Service's name (the slice's kubernetes.io/service-name label)
+    addresses: tuple[EndpointAddress, ...]
+    ports: tuple[EndpointPort, ...]
+    origin: Origin = field(default_factory=Origin, compare=False)
+    address_type: str = "IPv4"  # an EndpointSlice's addressType; FQDN addresses are not used
+
+    @property
+    def id(self) -> str:
+        return f"{self.namespace}/{self.name}"
+
+    @property
+    def service_id(self) -> str:
+        return f"{self.namespace}/{self.service}"
 
 
 @dataclass(frozen=True)
@@ -202,6 +269,7 @@ class Cluster:
     services: list[Service] = field(default_factory=list)
     policies: list[NetworkPolicy] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    endpoint_groups: list[EndpointGroup] = field(default_factory=list)
 
     def pod(self, pod_id: str) -> Pod | None:
         for p in self.pods:
@@ -399,6 +467,9 @@ def _template(obj: dict[str, Any]) -> dict[str, Any]:
 
 
 def _ready(obj: dict[str, Any]) -> bool:
+    """Is the pod Ready? A manifest without `status` describes a pod as it will run, so it
+    counts as ready. Otherwise the Ready condition decides, and without one only a Running
+    pod is ready (a Pending pod has not started its containers yet)."""
     status = obj.get("status")
     if not isinstance(status, dict):
         return True
@@ -407,7 +478,7 @@ def _ready(obj: dict[str, Any]) -> bool:
         if isinstance(cond, dict) and cond.get("type") == "Ready":
             return str(cond.get("status")) == "True"
     phase = status.get("phase")
-    return phase in ("Running", "Pending") if phase is not None else True
+    return phase == "Running" if phase is not None else True
 
 
 def _owner(meta: dict[str, Any]) -> tuple[str | None, str | None]:
@@ -441,6 +512,9 @@ def _pod_from(obj: dict[str, Any], origin: Origin) -> Pod:
             host_network=spec.get("hostNetwork") is True,
             ready=_ready(obj),
             origin=origin,
+            phase=str(status["phase"]) if isinstance(status.get("phase"), str) else None,
+            terminating=meta.get("deletionTimestamp") is not None,
+            node=str(spec["nodeName"]) if isinstance(spec.get("nodeName"), str) else None,
         )
     template = _template(obj)
     tmeta = template.get("metadata")
@@ -496,14 +570,130 @@ def _service_from(obj: dict[str, Any], origin: Origin) -> Service:
         )
     selector = spec.get("selector")
     svc_type = spec.get("type")
+    svc_type = svc_type if isinstance(svc_type, str) and svc_type else "ClusterIP"
+    cluster_ip = spec.get("clusterIP")
+    if cluster_ip is None or cluster_ip == "":
+        ips = spec.get("clusterIPs")
+        cluster_ip = ips[0] if isinstance(ips, list) and ips else None
+    external_name = spec.get("externalName")
+    policy: str | None = None
+    if svc_type in ("NodePort", "LoadBalancer"):
+        raw_policy = spec.get("externalTrafficPolicy")
+        policy = raw_policy if raw_policy in ("Cluster", "Local") else "Cluster"
+    affinity = spec.get("sessionAffinity")
+    affinity = affinity if affinity in ("None", "ClientIP") else "None"
+    timeout: int | None = None
+    if affinity == "ClientIP":
+        timeout = 10800  # the API server's default: three hours
+        config = spec.get("sessionAffinityConfig")
+        client = config.get("clientIP") if isinstance(config, dict) else None
+        raw_timeout = client.get("timeoutSeconds") if isinstance(client, dict) else None
+        if isinstance(raw_timeout, int) and not isinstance(raw_timeout, bool) and raw_timeout > 0:
+            timeout = raw_timeout
     return Service(
         namespace=str(meta.get("namespace") or "default"),
         name=_generated_name(meta, origin),
-        type=svc_type if isinstance(svc_type, str) and svc_type else "ClusterIP",
+        type=svc_type,
         selector=_str_map(selector) if isinstance(selector, dict) and selector else None,
         ports=tuple(ports),
         origin=origin,
+        cluster_ip=str(cluster_ip) if isinstance(cluster_ip, str) and cluster_ip else None,
+        external_name=str(external_name)
+        if svc_type == "ExternalName" and isinstance(external_name, str) and external_name
+        else None,
+        publish_not_ready=spec.get("publishNotReadyAddresses") is True,
+        external_traffic_policy=policy,
+        session_affinity=affinity,
+        session_affinity_timeout=timeout,
     )
+
+
+SERVICE_NAME_LABEL = "kubernetes.io/service-name"
+ENDPOINT_KINDS = ("EndpointSlice", "Endpoints")
+
+
+def _endpoint_port(raw: Any) -> EndpointPort | None:
+    if not isinstance(raw, dict):
+        return None
+    number = raw.get("port")
+    if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= 65535:
+        number = None
+    protocol = raw.get("protocol")
+    name = raw.get("name")
+    return EndpointPort(
+        str(name) if isinstance(name, str) else "",
+        number,
+        protocol if isinstance(protocol, str) and protocol else "TCP",
+    )
+
+
+def _target_pod(raw: Any, namespace: str) -> str | None:
+    """`ns/name` of the Pod a `targetRef` names (None: no targetRef, or not a Pod)."""
+    if not isinstance(raw, dict) or raw.get("kind", "Pod") != "Pod":
+        return None
+    name = raw.get("name")
+    if not isinstance(name, str) or not name:
+        return None
+    ns = raw.get("namespace")
+    return f"{ns if isinstance(ns, str) and ns else namespace}/{name}"
+
+
+def _endpoint_groups(obj: dict[str, Any], origin: Origin) -> list[EndpointGroup]:
+    """An EndpointSlice (discovery.k8s.io/v1) or Endpoints (v1) object -> address groups.
+
+    Read defensively: entries of the wrong shape are skipped. A slice's endpoint uses only its
+    first address (kube-proxy ignores the others); `conditions.ready` missing means ready.
+    Endpoints' `notReadyAddresses` are the not-ready ones.
+    """
+    meta = obj.get("metadata")
+    meta = meta if isinstance(meta, dict) else {}
+    ns = str(meta.get("namespace") or "default")
+    name = _generated_name(meta, origin)
+    out: list[EndpointGroup] = []
+    if obj.get("kind") == "EndpointSlice":
+        labels = _str_map(meta.get("labels"))
+        raw_ports = obj.get("ports")
+        ports = tuple(
+            p for p in map(_endpoint_port, raw_ports if isinstance(raw_ports, list) else []) if p
+        )
+        addresses: list[EndpointAddress] = []
+        address_type = obj.get("addressType")
+        address_type = address_type if isinstance(address_type, str) else "IPv4"
+        raw_eps = obj.get("endpoints")
+        for ep in raw_eps if isinstance(raw_eps, list) and address_type != "FQDN" else []:
+            if not isinstance(ep, dict):
+                continue
+            ips = ep.get("addresses")
+            if not isinstance(ips, list) or not ips or not isinstance(ips[0], str):
+                continue
+            cond = ep.get("conditions")
+            ready = not (isinstance(cond, dict) and cond.get("ready") is False)
+            addresses.append(EndpointAddress(ips[0], ready, _target_pod(ep.get("targetRef"), ns)))
+        out.append(
+            EndpointGroup(
+                "EndpointSlice", ns, name, labels.get(SERVICE_NAME_LABEL, ""),
+                tuple(addresses), ports, origin, address_type,
+            )
+        )
+        return out
+    subsets = obj.get("subsets")
+    for subset in subsets if isinstance(subsets, list) else []:
+        if not isinstance(subset, dict):
+            continue
+        raw_ports = subset.get("ports")
+        ports = tuple(
+            p for p in map(_endpoint_port, raw_ports if isinstance(raw_ports, list) else []) if p
+        )
+        addresses = []
+        for key, ready in (("addresses", True), ("notReadyAddresses", False)):
+            items = subset.get(key)
+            for item in items if isinstance(items, list) else []:
+                if isinstance(item, dict) and isinstance(item.get("ip"), str) and item["ip"]:
+                    addresses.append(
+                        EndpointAddress(item["ip"], ready, _target_pod(item.get("targetRef"), ns))
+                    )
+        out.append(EndpointGroup("Endpoints", ns, name, name, tuple(addresses), ports, origin))
+    return out
 
 
 def describe_object(obj: dict[str, Any]) -> str:
@@ -588,7 +778,7 @@ def build_cluster(documents: Iterable[Document], problems: Sequence[Problem] = (
                 if not bad:
                     extra_policies.append((translated, Origin(doc)))
                 continue
-            if kind not in ("Namespace", "Pod", "Service", "NetworkPolicy", *WORKLOAD_KINDS):
+            if kind not in READ_KINDS:
                 if isinstance(kind, str) and kind not in IGNORED_QUIETLY:
                     guess = _near_miss_kind(kind)
                     if guess is not None:
@@ -638,6 +828,8 @@ def build_cluster(documents: Iterable[Document], problems: Sequence[Problem] = (
                 cluster.services.append(_service_from(obj, origin))
             elif kind == "NetworkPolicy":
                 cluster.policies.append(policy_from_dict(obj, origin))
+            elif kind in ENDPOINT_KINDS:
+                cluster.endpoint_groups.extend(_endpoint_groups(obj, origin))
             else:
                 cluster.pods.append(_pod_from(obj, origin))
         except Exception as exc:  # last-resort guard: one bad object never stops the rest
@@ -661,7 +853,49 @@ def build_cluster(documents: Iterable[Document], problems: Sequence[Problem] = (
         )
     _dedupe(cluster)
     _implicit_namespaces(cluster)
+    _check_endpoint_groups(cluster)
     return cluster
+
+
+def _check_endpoint_groups(cluster: Cluster) -> None:
+    """Say so when an EndpointSlice or Endpoints object given in the input is not used."""
+    services = {s.id: s for s in cluster.services}
+    seen: set[tuple[str, str]] = set()
+    for group in cluster.endpoint_groups:
+        if (group.kind, group.id) in seen:
+            continue  # one note per object (an Endpoints object has a group per subset)
+        seen.add((group.kind, group.id))
+        label = f"{group.kind} {group.id}"
+        svc = services.get(group.service_id) if group.service else None
+        reason = hint = None
+        if not group.service:
+            reason = (
+                f"it has no `{SERVICE_NAME_LABEL}` label, so it belongs to no Service and "
+                "is not used"
+            )
+            hint = f"add the label `{SERVICE_NAME_LABEL}: <service name>` to attach it"
+        elif svc is None:
+            reason = f"it belongs to Service {group.service_id}, which is not in the input"
+        elif svc.type == "ExternalName":
+            reason = (
+                f"Service {svc.id} is an ExternalName Service, a DNS alias with no endpoints, "
+                "so these addresses are not used"
+            )
+        elif svc.selector:
+            reason = (
+                f"Service {svc.id} has a selector, so Kubernetes computes its endpoints from "
+                "the pods it selects and these hand-written addresses are not used"
+            )
+            hint = "remove the Service's selector to use endpoints given by hand"
+        elif group.address_type == "FQDN":
+            reason = "its addressType is FQDN, which kube-proxy does not use"
+        if reason is not None:
+            cluster.problems.append(
+                problem_at(
+                    group.origin.document, (), reason, severity="note", hint=hint,
+                    obj=label, code="unused-endpoints",
+                )
+            )
 
 
 def _near_miss_kind(kind: str) -> str | None:
@@ -669,8 +903,7 @@ def _near_miss_kind(kind: str) -> str | None:
 
     Strict on purpose: real custom kinds such as CiliumNetworkPolicy are not typos.
     """
-    known = ("Namespace", "Pod", "Service", "NetworkPolicy", *WORKLOAD_KINDS)
-    guess = did_you_mean(kind, known, cutoff=0.85)
+    guess = did_you_mean(kind, READ_KINDS, cutoff=0.85)
     if guess is None or guess[0].lower() != kind[:1].lower():
         return None
     return guess

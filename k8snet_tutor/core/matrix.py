@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -170,9 +170,13 @@ def to_connlist(matrix: Matrix, focus: str | None = None, focus_direction: str |
 
 
 def to_json(
-    matrix: Matrix, probes: Sequence[PortProbe] = (), warnings: Sequence[Problem] = ()
+    matrix: Matrix,
+    probes: Sequence[PortProbe] = (),
+    warnings: Sequence[Problem] = (),
+    services: Sequence[Mapping[str, object]] | None = None,
 ) -> str:
-    """`{"nodes": [...], "connections": [...], "warnings": [...]}` over every ordered pod pair."""
+    """`{"nodes": [...], "connections": [...], "warnings": [...]}` over every ordered pod pair
+    (plus `"services": [...]` when given)."""
     nodes = matrix.nodes
     out: dict[str, object] = {"nodes": [n.id for n in nodes]}
     connections: list[dict[str, object]] = []
@@ -203,6 +207,8 @@ def to_json(
                     entry["undefined"] = HOST_NETWORK_NOTE
                 connections.append(entry)
     out["connections"] = connections
+    if services is not None:
+        out["services"] = list(services)
     out["warnings"] = [w.to_dict() for w in warnings]
     return json.dumps(out, indent=2)
 

@@ -1,8 +1,23 @@
-"""Services: which pods stand behind a Service, and whether a client reaches them through it.
+"""Services: which endpoints stand behind a Service, and whether a client reaches them through it.
 
-Reaching a Service means reaching its endpoints: the ready pods in the Service's namespace whose
-labels include every `selector` pair, on the port `targetPort` resolves to for each pod (a number,
-or a container port name looked up per pod). Policies see the pod port, never the Service port.
+What a client reaches depends on the kind of Service:
+
+- **ClusterIP, NodePort, LoadBalancer** (with a virtual IP): the proxy sends a connection for a
+  Service port to one endpoint, on the port `targetPort` resolves to for that endpoint (a
+  number, or a container port name looked up per pod). Policies see the endpoint's port,
+  never the Service port or the nodePort.
+- **Headless** (`clusterIP: None`): no virtual IP and no proxy. DNS returns the endpoints'
+  addresses and the client connects to them on the port it dials; `port` and `targetPort`
+  translate nothing (an SRV lookup by port name returns the endpoint's port).
+- **ExternalName**: a DNS alias (CNAME) for another name. No endpoints and no proxy: nothing
+  in the cluster is reached through it.
+
+Endpoints: with a selector, the pods of the Service's namespace whose labels include every
+selector pair and that are Ready (or any that has not finished, with
+`publishNotReadyAddresses: true`); a finished pod never is one. Without a selector Kubernetes
+makes none: they come from EndpointSlice (discovery.k8s.io/v1) and Endpoints (v1) objects,
+each address being a pod of the input (by `targetRef` or IP) or an address outside it, on the
+port the object gives for the Service port's name.
 """
 
 from __future__ import annotations
@@ -10,26 +25,132 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from k8snet_tutor.core.cluster import Cluster, Pod, Service, ServicePort
+from k8snet_tutor.core.cluster import Cluster, EndpointPort, Pod, Service, ServicePort
 from k8snet_tutor.core.evaluate import Evaluator, External
 from k8snet_tutor.core.explain import Explanation, explain
 from k8snet_tutor.core.ports import PortProbe
 
-Reach = Literal["all", "some", "none", "no-endpoints", "no-port", "not-exposed"]
+Reach = Literal[
+    "all",  # every endpoint accepts the connection
+    "some",  # only some do
+    "none",  # none does (policy)
+    "no-endpoints",  # nothing stands behind the Service
+    "no-port",  # the Service has no such port
+    "not-exposed",  # an outside client, and the Service has no outside address
+    "not-listening",  # no endpoint declares the port the connection arrives on
+    "external-name",  # an ExternalName Service: a DNS alias, nothing in the cluster behind it
+]
+
+DEFAULT_AFFINITY_TIMEOUT = 10800
 
 
-def endpoints(cluster: Cluster, service: Service) -> list[Pod]:
-    """Ready pods selected by the Service (none when it has no selector)."""
-    if not service.selector:
-        return []
-    sel = service.selector
+# --------------------------------------------------------------------------------------------
+# Endpoints
+
+
+def endpoint_problem(service: Service, pod: Pod) -> str | None:
+    """Why `pod`, whose labels match the Service's selector, is not one of its endpoints
+    (None: it is one). The rules of the EndpointSlice controller."""
+    if pod.phase in ("Succeeded", "Failed"):
+        return f"it has finished (phase {pod.phase}), and a finished pod is never an endpoint"
+    if pod.phase == "Pending" and not pod.ip:
+        return "it is Pending and has no IP yet"
+    if service.publish_not_ready:
+        return None
+    if pod.terminating:
+        return (
+            "it is terminating (it has a deletionTimestamp); set `publishNotReadyAddresses: "
+            "true` to keep such pods as endpoints"
+        )
+    if not pod.ready:
+        return (
+            "it is not Ready, so it gets no traffic until its readiness check passes (with "
+            "`publishNotReadyAddresses: true` it would be an endpoint anyway)"
+        )
+    return None
+
+
+def _selected(cluster: Cluster, service: Service) -> list[Pod]:
+    sel = service.selector or {}
     return [
         p
         for p in cluster.pods
-        if p.namespace == service.namespace
-        and p.ready
-        and all(p.labels.get(k) == v for k, v in sel.items())
+        if p.namespace == service.namespace and all(p.labels.get(k) == v for k, v in sel.items())
     ]
+
+
+@dataclass(frozen=True)
+class Backend:
+    """One endpoint of a Service: a pod of the input, or an address no pod of the input has.
+
+    `ports` is None for endpoints made from the selector (the Service port's `targetPort`
+    applies); for endpoints given by EndpointSlice / Endpoints objects it is their port list.
+    """
+
+    pod: Pod | None
+    address: str | None
+    ports: tuple[EndpointPort, ...] | None = None
+    given_by: str = "selector"  # or "EndpointSlice ns/name", "Endpoints ns/name"
+
+    @property
+    def id(self) -> str:
+        return self.pod.id if self.pod is not None else str(self.address)
+
+
+@dataclass
+class EndpointSet:
+    """The endpoints of a Service, and what was left out and why."""
+
+    backends: list[Backend] = field(default_factory=list)
+    left_out: list[tuple[str, str]] = field(default_factory=list)  # (pod or address, why)
+    given_by: list[str] = field(default_factory=list)  # the objects the endpoints came from
+
+
+def endpoint_set(cluster: Cluster, service: Service) -> EndpointSet:
+    """Every endpoint of `service` (see the module text for the rules)."""
+    out = EndpointSet()
+    if service.type == "ExternalName":
+        return out
+    if service.selector:
+        for pod in _selected(cluster, service):
+            problem = endpoint_problem(service, pod)
+            if problem is None:
+                out.backends.append(Backend(pod, pod.ip))
+            else:
+                out.left_out.append((pod.id, problem))
+        return out
+    by_id = {p.id: p for p in cluster.pods}
+    by_ip = {p.ip: p for p in cluster.pods if p.ip}
+    seen: set[tuple[str, tuple[EndpointPort, ...]]] = set()
+    for group in cluster.endpoint_groups:
+        if group.service_id != service.id or not group.service or group.address_type == "FQDN":
+            continue
+        label = f"{group.kind} {group.id}"
+        if label not in out.given_by:
+            out.given_by.append(label)
+        for addr in group.addresses:
+            member: Pod | None = by_id.get(addr.target) if addr.target else None
+            if member is None:
+                member = by_ip.get(addr.ip)
+            who = member.id if member is not None else addr.ip
+            if not addr.ready:
+                out.left_out.append((who, f"{label} marks it not ready"))
+                continue
+            key = (addr.ip, group.ports)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.backends.append(Backend(member, addr.ip, group.ports, label))
+    return out
+
+
+def endpoints(cluster: Cluster, service: Service) -> list[Pod]:
+    """The pods that are endpoints of the Service (addresses outside the input left out)."""
+    pods: list[Pod] = []
+    for b in endpoint_set(cluster, service).backends:
+        if b.pod is not None and b.pod not in pods:
+            pods.append(b.pod)
+    return pods
 
 
 def target_port(service_port: ServicePort, pod: Pod) -> int | None:
@@ -39,6 +160,21 @@ def target_port(service_port: ServicePort, pod: Pod) -> int | None:
         return target
     cp = pod.named_port(target, service_port.protocol)
     return cp.port if cp else None
+
+
+def backend_port(service_port: ServicePort, backend: Backend) -> int | None:
+    """The port a Service port sends to on this endpoint (None: it has none for it).
+
+    Endpoints given by hand carry their own port numbers, matched to the Service port by
+    name and protocol; the Service's `targetPort` is not used for them.
+    """
+    if backend.ports is None:
+        return target_port(service_port, backend.pod) if backend.pod is not None else None
+    name = service_port.name or ""
+    for ep in backend.ports:
+        if ep.name == name and ep.protocol == service_port.protocol:
+            return ep.port
+    return None
 
 
 def find_port(service: Service, probe: PortProbe, *, external: bool = False) -> ServicePort | None:
@@ -56,13 +192,53 @@ def find_port(service: Service, probe: PortProbe, *, external: bool = False) -> 
     return None
 
 
+def kind_text(service: Service) -> str:
+    """`ClusterIP`, `headless ClusterIP`, `NodePort`, `ExternalName`, ..."""
+    return f"headless {service.type}" if service.headless else service.type
+
+
+def service_summary(cluster: Cluster, service: Service) -> dict[str, object]:
+    """The Service as data (for JSON output): its kind, the fields that change how it is
+    reached, its ports and its endpoints."""
+    eps = endpoint_set(cluster, service)
+    return {
+        "service": service.id,
+        "type": service.type,
+        "headless": service.headless,
+        "external_name": service.external_name,
+        "selector": service.selector,
+        "ports": [
+            {
+                "name": p.name,
+                "port": p.port,
+                "protocol": p.protocol,
+                "target_port": None if service.headless else p.target_port,
+                "node_port": p.node_port,
+            }
+            for p in service.ports
+        ],
+        "session_affinity": service.session_affinity,
+        "session_affinity_timeout": service.session_affinity_timeout,
+        "external_traffic_policy": service.external_traffic_policy,
+        "publish_not_ready_addresses": service.publish_not_ready,
+        "endpoints": [b.id for b in eps.backends],
+        "endpoints_from": eps.given_by or (["selector"] if service.selector else []),
+        "not_endpoints": [{"target": who, "reason": why} for who, why in eps.left_out],
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Reaching a Service
+
+
 @dataclass
 class EndpointVerdict:
-    pod: Pod
+    pod: Pod | External  # the endpoint: a pod, or an address outside the input's pods
     target_port: int | None
     allowed: bool
     explanation: Explanation | None
     reason: str
+    listening: bool = True  # False: the pod declares its ports, and not this one
 
 
 @dataclass
@@ -74,6 +250,7 @@ class ServiceVerdict:
     port: ServicePort | None = None
     endpoints: list[EndpointVerdict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    client_address_kept: bool | None = None  # outside clients only: is the source kept?
 
     @property
     def allowed(self) -> bool:
@@ -81,15 +258,24 @@ class ServiceVerdict:
         return self.reach == "all"
 
     def sentences(self) -> list[str]:
-        head = f"{self.source} -> service {self.service.id} on {self.probe}"
+        svc = self.service
+        head = f"{self.source} -> service {svc.id} on {self.probe}"
         text = {
             "all": f"{head}: allowed to every endpoint.",
             "some": f"{head}: only some endpoints accept it, so requests fail depending on "
-            "which pod the Service picks.",
+            "which pod the Service picks."
+            if not svc.headless
+            else f"{head}: only some endpoints accept it, so it fails for clients that pick "
+            "one of the others from DNS.",
             "none": f"{head}: denied to every endpoint.",
             "no-endpoints": f"{head}: the Service has no endpoints, so nothing answers.",
             "no-port": f"{head}: the Service has no such port.",
             "not-exposed": f"{head}: not reachable from outside the cluster.",
+            "not-listening": f"{head}: no endpoint declares the port the connection arrives "
+            "on, so nothing answers there.",
+            "external-name": f"{head}: {svc.id} is an ExternalName Service, a DNS alias "
+            f"(CNAME) for {svc.external_name}; it has no endpoints, and nothing in the cluster "
+            "is reached through it.",
         }[self.reach]
         out = [text, *self.notes]
         for ev in self.endpoints:
@@ -99,20 +285,171 @@ class ServiceVerdict:
     def text(self) -> str:
         return "\n".join(self.sentences())
 
+    def to_dict(self) -> dict[str, object]:
+        svc = self.service
+        return {
+            "from": self.source,
+            "to": f"svc:{svc.id}",
+            "port": self.probe,
+            "allowed": self.allowed,
+            "reach": self.reach,
+            "service": {
+                "type": svc.type,
+                "headless": svc.headless,
+                "external_name": svc.external_name,
+                "session_affinity": svc.session_affinity,
+                "session_affinity_timeout": svc.session_affinity_timeout,
+                "external_traffic_policy": svc.external_traffic_policy,
+                "publish_not_ready_addresses": svc.publish_not_ready,
+            },
+            "service_port": None
+            if self.port is None
+            else {"name": self.port.name, "port": self.port.port, "protocol": self.port.protocol},
+            "client_address_kept": self.client_address_kept,
+            "summary": self.sentences()[0],
+            "notes": self.notes,
+            "endpoints": [
+                {
+                    "pod": e.pod.id if isinstance(e.pod, Pod) else None,
+                    "address": e.pod.id if isinstance(e.pod, External) else None,
+                    "target_port": e.target_port,
+                    "allowed": e.allowed,
+                    "listening": e.listening,
+                    "explanation": e.explanation.to_dict() if e.explanation else None,
+                    "reason": e.reason,
+                }
+                for e in self.endpoints
+            ],
+        }
+
+
+def _listens(pod: Pod, port: int, protocol: str) -> bool:
+    """Does the pod (as far as its spec says) listen on `port`? A pod that declares no ports
+    may listen anywhere; one that lists its ports is taken at its word."""
+    if not pod.ports:
+        return True
+    return any(cp.port == port and cp.protocol == protocol for cp in pod.ports)
+
+
+def _declared(pod: Pod) -> str:
+    return ", ".join(f"{cp.port}/{cp.protocol}" for cp in pod.ports)
+
+
+def _no_endpoint_notes(cluster: Cluster, service: Service, eps: EndpointSet) -> list[str]:
+    notes: list[str] = []
+    if service.selector is None:
+        if eps.given_by:
+            notes.append(
+                f"It has no selector; its endpoints come from {', '.join(eps.given_by)}, "
+                "which list(s) no ready address."
+            )
+        else:
+            notes.append(
+                "It has no selector, so Kubernetes creates no endpoints for it, and no "
+                "EndpointSlice or Endpoints object for it is in the input."
+            )
+    elif not _selected(cluster, service):
+        sel = ",".join(f"{k}={v}" for k, v in sorted(service.selector.items()))
+        notes.append(f"No pod in namespace {service.namespace} has all the labels {sel}.")
+    for who, why in eps.left_out:
+        notes.append(f"{who} is not an endpoint: {why}.")
+    return notes
+
+
+def _affinity_note(service: Service) -> str | None:
+    if service.session_affinity != "ClientIP":
+        return None
+    if service.headless:
+        return (
+            "sessionAffinity ClientIP has no effect on a headless Service: there is no proxy, "
+            "clients pick an address from DNS themselves."
+        )
+    seconds = service.session_affinity_timeout or DEFAULT_AFFINITY_TIMEOUT
+    return (
+        "sessionAffinity ClientIP: the proxy sends every connection from one client address "
+        f"to the same endpoint, until the client has been idle for {seconds} s."
+    )
+
+
+def _admits_any_source(ev: Evaluator, exp: Explanation) -> bool:
+    """Is the destination's ingress open to every source (not isolated, or admitted by a rule
+    without `from`)? Then it does not matter which source address the pod sees."""
+    side = exp.ingress
+    if side is None or not side.isolated:
+        return True
+    rules = {p.id: p.ingress for p in ev.policies}
+    return any(
+        c.admits and not rules[c.policy][c.rule_index].peers
+        for c in side.checks
+        if c.policy in rules and c.rule_index < len(rules[c.policy])
+    )
+
+
+def _traffic_policy_notes(
+    ev: Evaluator, verdict: ServiceVerdict, src: External, backends: list[Backend]
+) -> None:
+    svc = verdict.service
+    if svc.external_traffic_policy == "Local":
+        verdict.client_address_kept = True
+        pods = [b.pod for b in backends if b.pod is not None]
+        nodes = sorted({p.node for p in pods if p.node})
+        where = f" (here: {', '.join(nodes)})" if pods and all(p.node for p in pods) else ""
+        verdict.notes.append(
+            "externalTrafficPolicy Local: only the nodes that run one of its endpoints"
+            f"{where} answer; any other node drops the connection (a load balancer's health "
+            "check steers around them). The client address is kept, so the endpoints' "
+            f"ipBlock rules see {src.id} itself, as evaluated here."
+        )
+        return
+    verdict.client_address_kept = False
+    matters = any(
+        e.explanation is not None and not _admits_any_source(ev, e.explanation)
+        for e in verdict.endpoints
+    )
+    text = (
+        "externalTrafficPolicy Cluster (the default): every node answers and may pass the "
+        "connection on to an endpoint on another node, replacing the client address with a "
+        "node address (source NAT). This verdict is evaluated as if the client address were "
+        f"kept (as with externalTrafficPolicy Local); with source NAT the endpoints' ipBlock "
+        f"rules see a node address instead of {src.id}, which depends on the network plugin."
+    )
+    if matters:
+        text += (
+            " Here it can matter: an endpoint's ingress is restricted, so whether the "
+            "connection gets in depends on which address its rules see."
+        )
+    else:
+        text += " Here it makes no difference: no endpoint restricts where connections come from."
+    verdict.notes.append(text)
+
 
 def reach_service(
     ev: Evaluator, src: Pod | External, service: Service, probe: PortProbe
 ) -> ServiceVerdict:
-    """Can `src` use `service` on `probe` (a Service port number or name; a nodePort from outside)?"""
+    """Can `src` use `service` on `probe` (a Service port number or name; a nodePort from
+    outside; for a headless Service, the port dialled on its endpoints)?"""
     external = isinstance(src, External)
     verdict = ServiceVerdict(service, src.id, str(probe), "none")
-    if external and service.type not in ("NodePort", "LoadBalancer"):
-        verdict.reach = "not-exposed"
+    if service.type == "ExternalName":
+        verdict.reach = "external-name"
         verdict.notes.append(
-            f"A {service.type} Service only has a cluster-internal address; to reach it from "
+            f"A client that looks the name up gets whatever {service.external_name} resolves "
+            "to and connects there directly, on the port it dials (no proxy, no port "
+            "translation, no endpoints). Whether its egress policies allow that depends on "
+            "that address: explain the connection to the address itself to find out."
+        )
+        return verdict
+    if external and not service.external:
+        verdict.reach = "not-exposed"
+        what = "A headless" if service.headless else f"A {service.type}"
+        verdict.notes.append(
+            f"{what} Service only has a cluster-internal address; to reach it from "
             "outside, make it type NodePort or LoadBalancer."
         )
         return verdict
+    eps = endpoint_set(ev.cluster, service)
+    if service.headless:
+        return _reach_headless(ev, src, service, probe, eps, verdict)
     sp = find_port(service, probe, external=external)
     if sp is None:
         verdict.reach = "no-port"
@@ -121,7 +458,9 @@ def reach_service(
                 f"{p.node_port}/{p.protocol} (nodePort)" for p in service.ports if p.node_port
             )
             if service.type == "LoadBalancer":
-                ports = ", ".join(filter(None, [ports, *(f"{p.port}/{p.protocol}" for p in service.ports)]))
+                ports = ", ".join(
+                    filter(None, [ports, *(f"{p.port}/{p.protocol}" for p in service.ports)])
+                )
             verdict.notes.append(
                 "From outside the cluster a NodePort Service answers only on its nodePort. "
                 f"Ports open to outside clients: {ports or 'none (no nodePort set)'}."
@@ -131,36 +470,158 @@ def reach_service(
             verdict.notes.append(f"Its ports are: {ports}.")
         return verdict
     verdict.port = sp
-    pods = endpoints(ev.cluster, service)
-    if not pods:
+    if not eps.backends:
         verdict.reach = "no-endpoints"
-        if service.selector is None:
-            verdict.notes.append("It has no selector, so Kubernetes creates no endpoints for it.")
-        else:
-            sel = ",".join(f"{k}={v}" for k, v in sorted(service.selector.items()))
-            verdict.notes.append(
-                f"No ready pod in namespace {service.namespace} has all the labels {sel}."
-            )
+        verdict.notes.extend(_no_endpoint_notes(ev.cluster, service, eps))
         return verdict
-    if external:
+    if eps.given_by:
         verdict.notes.append(
-            "CNI-dependent: traffic through a NodePort or LoadBalancer may reach the pod with the "
-            "node's address as source (source NAT); this assumes the client address is kept."
+            f"It has no selector; its endpoints come from {', '.join(eps.given_by)}, with the "
+            "port numbers given there."
         )
-    for pod in pods:
-        tp = target_port(sp, pod)
-        if tp is None:
-            verdict.endpoints.append(
-                EndpointVerdict(
-                    pod, None, False, None,
-                    f"targetPort {sp.target_port!r} is not a container port name on this pod",
-                )
+    for b in eps.backends:
+        port = backend_port(sp, b)
+        if port is None:
+            why = (
+                f"targetPort {sp.target_port!r} is not a container port name on this pod"
+                if b.ports is None
+                else f"{b.given_by} has no {sp.protocol} port named {sp.name or '(unnamed)'!r} "
+                "for this Service port"
             )
+            verdict.endpoints.append(EndpointVerdict(_target(ev, b), None, False, None, why))
             continue
-        exp = explain(ev, src, pod, PortProbe(tp, sp.protocol))
-        verdict.endpoints.append(
-            EndpointVerdict(pod, tp, exp.allowed, exp, f"port {tp}: {exp.summary()}")
-        )
-    ok = sum(1 for e in verdict.endpoints if e.allowed)
-    verdict.reach = "all" if ok == len(verdict.endpoints) else ("some" if ok else "none")
+        verdict.endpoints.append(_endpoint_verdict(ev, src, b, port, sp.protocol))
+    _decide(verdict)
+    _common_notes(verdict, eps)
+    if external:
+        assert isinstance(src, External)
+        _traffic_policy_notes(ev, verdict, src, eps.backends)
     return verdict
+
+
+def _reach_headless(
+    ev: Evaluator,
+    src: Pod | External,
+    service: Service,
+    probe: PortProbe,
+    eps: EndpointSet,
+    verdict: ServiceVerdict,
+) -> ServiceVerdict:
+    """No proxy: the client connects to each endpoint's address on the port it dials."""
+    sp: ServicePort | None = None
+    if isinstance(probe.port, str):
+        sp = find_port(service, probe)
+        if sp is None:
+            verdict.reach = "no-port"
+            names = ", ".join(p.name for p in service.ports if p.name) or "none"
+            verdict.notes.append(
+                f"A headless Service has no proxy; a port name means an SRV lookup of one of its "
+                f"port names, and its named ports are: {names}."
+            )
+            return verdict
+        verdict.port = sp
+    if not eps.backends:
+        verdict.reach = "no-endpoints"
+        verdict.notes.extend(_no_endpoint_notes(ev.cluster, service, eps))
+        return verdict
+    if sp is not None:
+        verdict.notes.append(
+            f"Headless Service (clusterIP: None): no virtual IP and no proxy. An SRV lookup of "
+            f"port {sp.name!r} gives each endpoint's own port, and the client connects there."
+        )
+    else:
+        assert isinstance(probe.port, int)
+        same = [p for p in service.ports if p.port == probe.port and p.protocol == probe.protocol]
+        text = (
+            "Headless Service (clusterIP: None): no virtual IP and no proxy. DNS gives the "
+            f"client the endpoints' addresses and it connects to them on the port it dials, "
+            f"{probe.port}/{probe.protocol}; the Service's ports translate nothing."
+        )
+        moved = [p for p in same if p.target_port != p.port]
+        if moved:
+            text += (
+                f" Its port {probe.port} has targetPort {moved[0].target_port!r}, but that only "
+                "applies to Services with a virtual IP: here the connection still arrives on "
+                f"port {probe.port}."
+            )
+        verdict.notes.append(text)
+    if eps.given_by:
+        verdict.notes.append(f"It has no selector; its endpoints come from {', '.join(eps.given_by)}.")
+    for b in eps.backends:
+        port: int | None
+        if sp is not None:
+            port = backend_port(sp, b)
+            if port is None:
+                why = (
+                    f"targetPort {sp.target_port!r} is not a container port name on this pod"
+                    if b.ports is None
+                    else f"{b.given_by} has no port named {sp.name!r} for it"
+                )
+                verdict.endpoints.append(EndpointVerdict(_target(ev, b), None, False, None, why))
+                continue
+        else:
+            assert isinstance(probe.port, int)
+            port = probe.port
+        verdict.endpoints.append(_endpoint_verdict(ev, src, b, port, probe.protocol))
+    _decide(verdict)
+    _common_notes(verdict, eps)
+    return verdict
+
+
+def _target(ev: Evaluator, b: Backend) -> Pod | External:
+    if b.pod is not None:
+        return b.pod
+    return ev.external_for_address(str(b.address), as_source=False)
+
+
+def _endpoint_verdict(
+    ev: Evaluator, src: Pod | External, b: Backend, port: int, protocol: str
+) -> EndpointVerdict:
+    dst = _target(ev, b)
+    exp = explain(ev, src, dst, PortProbe(port, protocol))
+    if isinstance(dst, External):
+        where = "an address outside the input's pods"
+        if isinstance(src, External):
+            return EndpointVerdict(
+                dst, port, True, exp,
+                f"port {port}: {where}, and so is the client: no NetworkPolicy applies",
+            )
+        return EndpointVerdict(dst, port, exp.allowed, exp, f"port {port} ({where}): {exp.summary()}")
+    if not _listens(dst, port, protocol):
+        return EndpointVerdict(
+            dst, port, False, exp,
+            f"port {port}: the pod declares its container ports ({_declared(dst)}), and "
+            f"{port}/{protocol} is not one of them, so nothing is expected to answer there "
+            f"(policy: {exp.verdict})",
+            listening=False,
+        )
+    return EndpointVerdict(dst, port, exp.allowed, exp, f"port {port}: {exp.summary()}")
+
+
+def _decide(verdict: ServiceVerdict) -> None:
+    eps = verdict.endpoints
+    ok = sum(1 for e in eps if e.allowed)
+    if ok == len(eps):
+        verdict.reach = "all"
+    elif not any(e.listening for e in eps):
+        verdict.reach = "not-listening"
+    else:
+        verdict.reach = "some" if ok else "none"
+
+
+def _common_notes(verdict: ServiceVerdict, eps: EndpointSet) -> None:
+    svc = verdict.service
+    if svc.publish_not_ready:
+        unready = [b.pod.id for b in eps.backends if b.pod is not None and not b.pod.ready]
+        if unready:
+            verdict.notes.append(
+                f"publishNotReadyAddresses: true, so {', '.join(unready)} "
+                f"{'is an endpoint' if len(unready) == 1 else 'are endpoints'} although not Ready."
+            )
+    for who, why in eps.left_out:
+        verdict.notes.append(f"{who} is not an endpoint: {why}.")
+    note = _affinity_note(svc)
+    if note is not None:
+        if verdict.reach == "some" and not svc.headless:
+            note += " So a client keeps working, or keeps failing, with the endpoint it got first."
+        verdict.notes.append(note)
