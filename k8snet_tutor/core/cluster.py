@@ -610,6 +610,8 @@ def _service_from(obj: dict[str, Any], origin: Origin) -> Service:
 
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 ENDPOINT_KINDS = ("EndpointSlice", "Endpoints")
+# The API versions read; another group's kind of the same name is skipped as unmodelled.
+ENDPOINT_API = {"EndpointSlice": "discovery.k8s.io/v1", "Endpoints": "v1"}
 
 
 def _endpoint_port(raw: Any) -> EndpointPort | None:
@@ -778,9 +780,12 @@ def build_cluster(documents: Iterable[Document], problems: Sequence[Problem] = (
                 if not bad:
                     extra_policies.append((translated, Origin(doc)))
                 continue
-            if kind not in READ_KINDS:
+            modelled = kind in READ_KINDS and (
+                kind not in ENDPOINT_API or obj.get("apiVersion") == ENDPOINT_API[kind]
+            )
+            if not modelled:
                 if isinstance(kind, str) and kind not in IGNORED_QUIETLY:
-                    guess = _near_miss_kind(kind)
+                    guess = None if kind in READ_KINDS else _near_miss_kind(kind)
                     if guess is not None:
                         cluster.problems.append(
                             problem_at(

@@ -1,7 +1,7 @@
 """What the tutor says about object kinds it reads past without modelling.
 
 A folder of real manifests often holds kinds that change who can reach whom on a cluster
-(a Cilium or Calico policy, an AdminNetworkPolicy, hand-made EndpointSlices, an Ingress)
+(a Cilium or Calico policy, an AdminNetworkPolicy, an Ingress)
 but that the evaluator does not read. The note for them must not suggest that they are
 harmless: it says the tutor does not model the kind and that the cluster may decide
 differently. Kinds with no network meaning (a ConfigMap) get a plain "not modelled" note.
@@ -28,13 +28,12 @@ POLICY_KINDS: dict[str, str] = {
 # Kinds that decide where a Service's or a route's traffic goes.
 ROUTING_KINDS: dict[str, str] = {
     "EndpointSlice": (
-        "the tutor derives a Service's endpoints from its selector and the pods, so hand-made "
-        "slices (as for a Service without a selector) are ignored; such a Service may answer "
-        "on your cluster although the tutor shows it with no endpoints"
+        "only discovery.k8s.io/v1 EndpointSlices are read, for Services without a selector; "
+        "this one is of another API version or group, so it is ignored"
     ),
     "Endpoints": (
-        "the tutor derives a Service's endpoints from its selector and the pods, so hand-made "
-        "Endpoints (deprecated since Kubernetes 1.33 in favour of EndpointSlices) are ignored"
+        "only v1 Endpoints are read, for Services without a selector; this one is of another "
+        "API version or group, so it is ignored"
     ),
     "Ingress": (
         "HTTP routes through an ingress controller are not shown; the controller is a pod, and "
