@@ -423,37 +423,64 @@ def _traffic_policy_notes(
     verdict.notes.append(text)
 
 
-def reach_service(
-    ev: Evaluator, src: Pod | External, service: Service, probe: PortProbe
-) -> ServiceVerdict:
-    """Can `src` use `service` on `probe` (a Service port number or name; a nodePort from
-    outside; for a headless Service, the port dialled on its endpoints)?"""
-    external = isinstance(src, External)
-    verdict = ServiceVerdict(service, src.id, str(probe), "none")
+@dataclass(frozen=True)
+class Target:
+    """Where a connection through the Service arrives: one endpoint and the port there."""
+
+    endpoint: Pod | External
+    port: int | None  # None: this endpoint has no port for the Service port
+    listening: bool = True  # False: a pod that lists its ports, and not this one
+    why_no_port: str = ""
+
+
+@dataclass
+class Plan:
+    """A Service port as a client sees it, before any policy is asked: where each connection
+    arrives, or (`reach` set) why there is nothing to ask the endpoints about."""
+
+    service: Service
+    protocol: str
+    reach: Reach | None = None
+    port: ServicePort | None = None
+    targets: list[Target] = field(default_factory=list)
+    endpoints: EndpointSet = field(default_factory=EndpointSet)
+    notes: list[str] = field(default_factory=list)
+
+
+def plan(ev: Evaluator, service: Service, probe: PortProbe, *, external: bool) -> Plan:
+    """Where `probe` (a Service port number or name; a nodePort from outside; for a headless
+    Service, the port dialled on its endpoints) arrives. The policies are not consulted: the
+    fast matrix (`core.verdict`) and `reach_service` both start here, so they agree."""
+    out = Plan(service, probe.protocol)
     if service.type == "ExternalName":
-        verdict.reach = "external-name"
-        verdict.notes.append(
+        out.reach = "external-name"
+        out.notes.append(
             f"A client that looks the name up gets whatever {service.external_name} resolves "
             "to and connects there directly, on the port it dials (no proxy, no port "
             "translation, no endpoints). Whether its egress policies allow that depends on "
             "that address: explain the connection to the address itself to find out."
         )
-        return verdict
+        return out
     if external and not service.external:
-        verdict.reach = "not-exposed"
+        out.reach = "not-exposed"
         what = "A headless" if service.headless else f"A {service.type}"
-        verdict.notes.append(
+        out.notes.append(
             f"{what} Service only has a cluster-internal address; to reach it from "
             "outside, make it type NodePort or LoadBalancer."
         )
-        return verdict
-    eps = endpoint_set(ev.cluster, service)
-    if service.headless:
-        return _reach_headless(ev, src, service, probe, eps, verdict)
+        return out
     sp = find_port(service, probe, external=external)
-    if sp is None:
-        verdict.reach = "no-port"
-        if external:
+    if service.headless and sp is None and isinstance(probe.port, int):
+        pass  # a headless Service is dialled on any port: no Service port needed
+    elif sp is None:
+        out.reach = "no-port"
+        if service.headless:
+            names = ", ".join(p.name for p in service.ports if p.name) or "none"
+            out.notes.append(
+                "A headless Service has no proxy; a port name means an SRV lookup of one of "
+                f"its port names, and its named ports are: {names}."
+            )
+        elif external:
             ports = ", ".join(
                 f"{p.node_port}/{p.protocol} (nodePort)" for p in service.ports if p.node_port
             )
@@ -461,110 +488,107 @@ def reach_service(
                 ports = ", ".join(
                     filter(None, [ports, *(f"{p.port}/{p.protocol}" for p in service.ports)])
                 )
-            verdict.notes.append(
+            out.notes.append(
                 "From outside the cluster a NodePort Service answers only on its nodePort. "
                 f"Ports open to outside clients: {ports or 'none (no nodePort set)'}."
             )
         else:
             ports = ", ".join(f"{p.port}/{p.protocol}" for p in service.ports) or "none"
-            verdict.notes.append(f"Its ports are: {ports}.")
-        return verdict
-    verdict.port = sp
+            out.notes.append(f"Its ports are: {ports}.")
+        return out
+    # A headless Service dialled by number ignores its ports: no translation.
+    dialled = service.headless and isinstance(probe.port, int)
+    out.port = None if dialled else sp
+    if sp is not None and not dialled:
+        out.protocol = sp.protocol
+    eps = out.endpoints = endpoint_set(ev.cluster, service)
     if not eps.backends:
-        verdict.reach = "no-endpoints"
-        verdict.notes.extend(_no_endpoint_notes(ev.cluster, service, eps))
-        return verdict
+        out.reach = "no-endpoints"
+        out.notes.extend(_no_endpoint_notes(ev.cluster, service, eps))
+        return out
+    if service.headless:
+        out.notes.append(_headless_note(service, probe, sp, dialled))
     if eps.given_by:
-        verdict.notes.append(
-            f"It has no selector; its endpoints come from {', '.join(eps.given_by)}, with the "
-            "port numbers given there."
+        tail = "" if dialled else ", with the port numbers given there"
+        out.notes.append(
+            f"It has no selector; its endpoints come from {', '.join(eps.given_by)}{tail}."
         )
     for b in eps.backends:
-        port = backend_port(sp, b)
+        endpoint = _target(ev, b)
+        port: int | None
+        if dialled:
+            assert isinstance(probe.port, int)
+            port = probe.port
+        else:
+            assert sp is not None
+            port = backend_port(sp, b)
         if port is None:
+            assert sp is not None
             why = (
                 f"targetPort {sp.target_port!r} is not a container port name on this pod"
                 if b.ports is None
                 else f"{b.given_by} has no {sp.protocol} port named {sp.name or '(unnamed)'!r} "
                 "for this Service port"
             )
-            verdict.endpoints.append(EndpointVerdict(_target(ev, b), None, False, None, why))
+            out.targets.append(Target(endpoint, None, True, why))
             continue
-        verdict.endpoints.append(_endpoint_verdict(ev, src, b, port, sp.protocol))
-    _decide(verdict)
-    _common_notes(verdict, eps)
-    if external:
-        assert isinstance(src, External)
-        _traffic_policy_notes(ev, verdict, src, eps.backends)
-    return verdict
+        listening = not isinstance(endpoint, Pod) or _listens(endpoint, port, out.protocol)
+        out.targets.append(Target(endpoint, port, listening))
+    return out
 
 
-def _reach_headless(
-    ev: Evaluator,
-    src: Pod | External,
-    service: Service,
-    probe: PortProbe,
-    eps: EndpointSet,
-    verdict: ServiceVerdict,
-) -> ServiceVerdict:
-    """No proxy: the client connects to each endpoint's address on the port it dials."""
-    sp: ServicePort | None = None
-    if isinstance(probe.port, str):
-        sp = find_port(service, probe)
-        if sp is None:
-            verdict.reach = "no-port"
-            names = ", ".join(p.name for p in service.ports if p.name) or "none"
-            verdict.notes.append(
-                f"A headless Service has no proxy; a port name means an SRV lookup of one of its "
-                f"port names, and its named ports are: {names}."
-            )
-            return verdict
-        verdict.port = sp
-    if not eps.backends:
-        verdict.reach = "no-endpoints"
-        verdict.notes.extend(_no_endpoint_notes(ev.cluster, service, eps))
-        return verdict
-    if sp is not None:
-        verdict.notes.append(
-            f"Headless Service (clusterIP: None): no virtual IP and no proxy. An SRV lookup of "
+def _headless_note(
+    service: Service, probe: PortProbe, sp: ServicePort | None, dialled: bool
+) -> str:
+    if not dialled:
+        assert sp is not None
+        return (
+            "Headless Service (clusterIP: None): no virtual IP and no proxy. An SRV lookup of "
             f"port {sp.name!r} gives each endpoint's own port, and the client connects there."
         )
-    else:
-        assert isinstance(probe.port, int)
-        same = [p for p in service.ports if p.port == probe.port and p.protocol == probe.protocol]
-        text = (
-            "Headless Service (clusterIP: None): no virtual IP and no proxy. DNS gives the "
-            f"client the endpoints' addresses and it connects to them on the port it dials, "
-            f"{probe.port}/{probe.protocol}; the Service's ports translate nothing."
+    text = (
+        "Headless Service (clusterIP: None): no virtual IP and no proxy. DNS gives the "
+        "client the endpoints' addresses and it connects to them on the port it dials, "
+        f"{probe}; the Service's ports translate nothing."
+    )
+    moved = [
+        p
+        for p in service.ports
+        if p.port == probe.port and p.protocol == probe.protocol and p.target_port != p.port
+    ]
+    if moved:
+        text += (
+            f" Its port {probe.port} has targetPort {moved[0].target_port!r}, but that only "
+            "applies to Services with a virtual IP: here the connection still arrives on "
+            f"port {probe.port}."
         )
-        moved = [p for p in same if p.target_port != p.port]
-        if moved:
-            text += (
-                f" Its port {probe.port} has targetPort {moved[0].target_port!r}, but that only "
-                "applies to Services with a virtual IP: here the connection still arrives on "
-                f"port {probe.port}."
-            )
-        verdict.notes.append(text)
-    if eps.given_by:
-        verdict.notes.append(f"It has no selector; its endpoints come from {', '.join(eps.given_by)}.")
-    for b in eps.backends:
-        port: int | None
-        if sp is not None:
-            port = backend_port(sp, b)
-            if port is None:
-                why = (
-                    f"targetPort {sp.target_port!r} is not a container port name on this pod"
-                    if b.ports is None
-                    else f"{b.given_by} has no port named {sp.name!r} for it"
-                )
-                verdict.endpoints.append(EndpointVerdict(_target(ev, b), None, False, None, why))
-                continue
+    return text
+
+
+def reach_service(
+    ev: Evaluator, src: Pod | External, service: Service, probe: PortProbe
+) -> ServiceVerdict:
+    """Can `src` use `service` on `probe` (a Service port number or name; a nodePort from
+    outside; for a headless Service, the port dialled on its endpoints)?"""
+    external = isinstance(src, External)
+    p = plan(ev, service, probe, external=external)
+    verdict = ServiceVerdict(service, src.id, str(probe), "none", p.port, notes=list(p.notes))
+    if p.reach is not None:
+        verdict.reach = p.reach
+        return verdict
+    for t in p.targets:
+        if t.port is None:
+            verdict.endpoints.append(EndpointVerdict(t.endpoint, None, False, None, t.why_no_port))
         else:
-            assert isinstance(probe.port, int)
-            port = probe.port
-        verdict.endpoints.append(_endpoint_verdict(ev, src, b, port, probe.protocol))
-    _decide(verdict)
-    _common_notes(verdict, eps)
+            verdict.endpoints.append(_endpoint_verdict(ev, src, t, p.protocol))
+    verdict.reach = decide(
+        len(p.targets),
+        sum(1 for e in verdict.endpoints if e.allowed),
+        any(e.listening for e in verdict.endpoints),
+    )
+    _common_notes(verdict, p.endpoints)
+    if isinstance(src, External):
+        _traffic_policy_notes(ev, verdict, src, p.endpoints.backends)
     return verdict
 
 
@@ -575,9 +599,10 @@ def _target(ev: Evaluator, b: Backend) -> Pod | External:
 
 
 def _endpoint_verdict(
-    ev: Evaluator, src: Pod | External, b: Backend, port: int, protocol: str
+    ev: Evaluator, src: Pod | External, t: Target, protocol: str
 ) -> EndpointVerdict:
-    dst = _target(ev, b)
+    dst, port = t.endpoint, t.port
+    assert port is not None
     exp = explain(ev, src, dst, PortProbe(port, protocol))
     if isinstance(dst, External):
         where = "an address outside the input's pods"
@@ -586,8 +611,10 @@ def _endpoint_verdict(
                 dst, port, True, exp,
                 f"port {port}: {where}, and so is the client: no NetworkPolicy applies",
             )
-        return EndpointVerdict(dst, port, exp.allowed, exp, f"port {port} ({where}): {exp.summary()}")
-    if not _listens(dst, port, protocol):
+        return EndpointVerdict(
+            dst, port, exp.allowed, exp, f"port {port} ({where}): {exp.summary()}"
+        )
+    if not t.listening:
         return EndpointVerdict(
             dst, port, False, exp,
             f"port {port}: the pod declares its container ports ({_declared(dst)}), and "
@@ -598,15 +625,13 @@ def _endpoint_verdict(
     return EndpointVerdict(dst, port, exp.allowed, exp, f"port {port}: {exp.summary()}")
 
 
-def _decide(verdict: ServiceVerdict) -> None:
-    eps = verdict.endpoints
-    ok = sum(1 for e in eps if e.allowed)
-    if ok == len(eps):
-        verdict.reach = "all"
-    elif not any(e.listening for e in eps):
-        verdict.reach = "not-listening"
-    else:
-        verdict.reach = "some" if ok else "none"
+def decide(total: int, ok: int, any_listening: bool) -> Reach:
+    """The reach of a Service port from how many of its `total` endpoints accept a client."""
+    if ok == total:
+        return "all"
+    if not any_listening:
+        return "not-listening"
+    return "some" if ok else "none"
 
 
 def _common_notes(verdict: ServiceVerdict, eps: EndpointSet) -> None:

@@ -9,19 +9,18 @@ Every consumer asks here: the lesson checks (`learning.checks`), the live matrix
     PARTIAL           the "all ports" view (no probe): some ports allowed, not all
 
 Pod and external cells read the evaluator's connection sets; a Service cell is its endpoints'
-cells on the port `targetPort` resolves to for each endpoint (the rule `core.services` explains:
-a Service works only when every endpoint answers).
+cells on the port each connection arrives on, as `core.services.plan` finds it (the rule
+`core.services` explains: a Service works only when every endpoint answers).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 from k8snet_tutor.core.cluster import Pod, Service
 from k8snet_tutor.core.evaluate import Evaluator, External
 from k8snet_tutor.core.ports import ConnectionSet, PortProbe
-from k8snet_tutor.core.services import endpoints, find_port, target_port
+from k8snet_tutor.core.services import Reach, decide, plan
 
 DENIED = 0
 ALLOWED = 1
@@ -30,7 +29,6 @@ NA = 3
 PARTIAL = 4
 
 Code = int
-Reach = Literal["all", "some", "none", "no-endpoints", "no-port", "not-exposed"]
 Endpoint = Pod | External
 Target = Pod | Service | External
 
@@ -67,44 +65,43 @@ def connections(ev: Evaluator, src: Endpoint, dst: Endpoint) -> ConnectionSet | 
 
 @dataclass(frozen=True)
 class ServiceTargets:
-    """A Service port as a client sees it: its endpoints and the pod port each one receives on
-    (None: the named targetPort is missing on that pod). `reach` is set when there is nothing
-    to ask the endpoints (no such port, no endpoints, not reachable from outside)."""
+    """A Service port as a client sees it: where each connection arrives (an endpoint, the
+    port there, None when it has none, and whether the endpoint listens there), from
+    `core.services.plan`. `reach` is set when there is nothing to ask the endpoints (no such
+    port, no endpoints, not reachable from outside, an ExternalName Service)."""
 
     service: Service
     protocol: str
-    targets: tuple[tuple[Pod, int | None], ...] = ()
+    targets: tuple[tuple[Endpoint, int | None, bool], ...] = ()
     reach: Reach | None = None
 
 
 def service_targets(
     ev: Evaluator, svc: Service, probe: PortProbe, *, external: bool
 ) -> ServiceTargets:
-    if external and svc.type not in ("NodePort", "LoadBalancer"):
-        return ServiceTargets(svc, probe.protocol, reach="not-exposed")
-    sp = find_port(svc, probe, external=external)
-    if sp is None:
-        return ServiceTargets(svc, probe.protocol, reach="no-port")
-    pods = endpoints(ev.cluster, svc)
-    if not pods:
-        return ServiceTargets(svc, sp.protocol, reach="no-endpoints")
-    return ServiceTargets(svc, sp.protocol, tuple((pod, target_port(sp, pod)) for pod in pods))
+    p = plan(ev, svc, probe, external=external)
+    return ServiceTargets(
+        svc,
+        p.protocol,
+        tuple((t.endpoint, t.port, t.listening) for t in p.targets),
+        p.reach,
+    )
 
 
 def reach_of(ev: Evaluator, src: Endpoint, targets: ServiceTargets) -> Reach:
-    """How many endpoints of a Service port accept `src`: all, some or none."""
+    """How many endpoints of a Service port accept `src`: all, some or none (the rule of
+    `core.services.reach_service`)."""
     if targets.reach is not None:
         return targets.reach
     ok = 0
-    for pod, port in targets.targets:
-        if port is None:
+    for endpoint, port, listening in targets.targets:
+        if port is None or not listening:
             continue
-        conn = connections(ev, src, pod)
-        if conn is not None and conn.allows(port, targets.protocol):
+        conn = connections(ev, src, endpoint)
+        # Two addresses outside the cluster: no NetworkPolicy stands between them.
+        if conn is None or conn.allows(port, targets.protocol):
             ok += 1
-    if ok == len(targets.targets):
-        return "all"
-    return "some" if ok else "none"
+    return decide(len(targets.targets), ok, any(t[2] for t in targets.targets))
 
 
 def service_reach(ev: Evaluator, src: Endpoint, svc: Service, probe: PortProbe) -> Reach:
@@ -113,7 +110,7 @@ def service_reach(ev: Evaluator, src: Endpoint, svc: Service, probe: PortProbe) 
 
 
 def reach_code(reach: Reach) -> Code:
-    if reach in ("no-port", "not-exposed"):
+    if reach in ("no-port", "not-exposed", "external-name"):
         return NA
     return ALLOWED if reach == "all" else DENIED
 
