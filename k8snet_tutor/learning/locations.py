@@ -17,6 +17,7 @@ APP_NAME = "k8snet-tutor"
 ENV_HOME = "K8SNET_TUTOR_HOME"
 ENV_LESSONS = "K8SNET_TUTOR_LESSONS"
 PROGRESS_FILE = "progress.json"
+SETTINGS_FILE = "settings.json"
 RESULTS_FOLDER = "results"
 
 
@@ -36,6 +37,12 @@ def progress_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     if explicit is not None and str(explicit):
         return Path(explicit).expanduser()
     return data_dir() / PROGRESS_FILE
+
+
+def settings_path() -> Path:
+    """The file that remembers interface choices (the theme): `settings.json` in the data
+    folder."""
+    return data_dir() / SETTINGS_FILE
 
 
 def results_dir(explicit: str | os.PathLike[str] | None = None) -> Path:

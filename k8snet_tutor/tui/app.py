@@ -13,6 +13,7 @@ from textual.screen import Screen
 
 from k8snet_tutor.learning.results import NAME_KEY
 from k8snet_tutor.learning.served import asks_name, is_served
+from k8snet_tutor.learning.settings import load_settings, remember_theme
 from k8snet_tutor.tui import help_data
 from k8snet_tutor.tui.commands import TutorCommands
 from k8snet_tutor.tui.messages import OpenLesson
@@ -54,8 +55,9 @@ class TutorApp(App[None]):
         self.start_lesson = lesson_id
         self.start_sandbox = sandbox
         self.ipblocks: IPBlockMode = ipblocks
-        if theme:
-            self.theme = theme
+        remembered = load_settings().theme  # issue 13: the theme is remembered across runs
+        if theme or remembered in self.available_themes:
+            self.theme = theme or remembered or self.theme
 
     @classmethod
     def create(
@@ -68,6 +70,8 @@ class TutorApp(App[None]):
 
     def on_mount(self) -> None:
         from k8snet_tutor.tui.screens.home import HomeScreen
+
+        self.theme_changed_signal.subscribe(self, remember_theme)
 
         self.push_screen(HomeScreen(self.session))
         for warning in self.session.warnings:
