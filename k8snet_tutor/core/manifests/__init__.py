@@ -42,14 +42,11 @@ from typing import Any
 import yaml
 
 from k8snet_tutor.core.manifests.document import Document
-
-# _decode and _manifest_files stay reachable here for callers written before the split.
 from k8snet_tutor.core.manifests.files import (
     MANIFEST_SUFFIXES,
+    decode_text,
     manifest_files,
 )
-from k8snet_tutor.core.manifests.files import _decode as _decode
-from k8snet_tutor.core.manifests.files import _manifest_files as _manifest_files
 from k8snet_tutor.core.manifests.syntax_errors import _syntax_problem
 from k8snet_tutor.core.manifests.yaml_events import (
     MAX_ALIAS_USES,
@@ -69,9 +66,13 @@ __all__ = [
     "MANIFEST_SUFFIXES",
     "Document",
     "load_paths",
+    "decode_text",
     "manifest_files",
     "load_text",
 ]
+
+# The old private name, kept for callers written before the split (the sandbox's file reader).
+_decode = decode_text
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
@@ -211,7 +212,7 @@ def _read_file(path: str, source: str) -> tuple[list[Document], list[Problem]]:
 def _load_bytes(raw: bytes, source: str) -> tuple[list[Document], list[Problem]]:
     if len(raw) > MAX_FILE_BYTES:
         return [], [_too_large(source)]
-    text, problem = _decode(raw, source)
+    text, problem = decode_text(raw, source)
     if text is None:
         return [], [problem] if problem is not None else []
     return load_text(text, source)

@@ -16,7 +16,9 @@ from k8snet_tutor.core.problems import Problem
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 
 
-def _decode(raw: bytes, source: str) -> tuple[str | None, Problem | None]:
+def decode_text(raw: bytes, source: str) -> tuple[str | None, Problem | None]:
+    """A manifest file's bytes as text (UTF-8, or UTF-16 with a byte-order mark), or the
+    problem that says where the bytes stop being text."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         encoding = "utf-16"
     else:
