@@ -474,6 +474,24 @@ def test_sessions_resume_and_stay_apart(tmp_path: Path) -> None:
 
 
 @needs_proc
+def test_an_app_that_exits_ends_its_page(tmp_path: Path) -> None:
+    """A session whose process exits (a crash, or Ctrl+Q) closes its websocket: the page shows
+    "Session ended" instead of waiting for ever."""
+    crashing = FAKE_APP.replace("while True:", "sys.exit(3)\nwhile True:")
+
+    async def scenario() -> None:
+        async with room_server(tmp_path, [sys.executable, "-c", crashing]) as server:
+            async with client() as http:
+                async with http.ws_connect(ws_url(server)) as ws:
+                    await read_until(ws, ";")
+                    msg = await ws.receive(timeout=10)
+                    assert msg.type.name in ("CLOSE", "CLOSING", "CLOSED")
+                await wait_until(lambda: server.live == {})
+
+    asyncio.run(scenario())
+
+
+@needs_proc
 def test_idle_session_ends_and_keeps_its_folder(tmp_path: Path) -> None:
     async def scenario() -> None:
         async with room_server(tmp_path, idle_seconds=0.5) as server:

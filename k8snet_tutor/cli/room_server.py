@@ -283,6 +283,7 @@ class RoomServer(Server):
         self.child_env = dict(env or {})
         self.temp_root = Path(tempfile.mkdtemp(prefix="k8snet-tutor-serve-tmp-"))
         self.live: dict[str, LiveSession] = {}
+        self._closing: set[asyncio.Future[bool]] = set()
         self.starting = 0
         self.out = out or (lambda line: print(line, flush=True))
         self._access_value = (
@@ -454,6 +455,9 @@ class RoomServer(Server):
         watchdog = asyncio.create_task(self._idle_watchdog(session))
         try:
             await service.start(width, height)
+            if service._task is not None:
+                # An app that exits or fails to start ends its page's session too.
+                service._task.add_done_callback(lambda _: self._close_soon(websocket))
             await self._process_messages_of(session)
         except asyncio.CancelledError:
             pass
@@ -463,6 +467,12 @@ class RoomServer(Server):
             watchdog.cancel()
             await self._finish(session)
         return websocket
+
+    def _close_soon(self, websocket: web.WebSocketResponse) -> None:
+        if not websocket.closed:
+            task = asyncio.ensure_future(websocket.close())
+            self._closing.add(task)
+            task.add_done_callback(self._closing.discard)
 
     async def _process_messages_of(self, session: LiveSession) -> None:
         """textual-serve's message loop, noting the time of the attendee's last input."""
