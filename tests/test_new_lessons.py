@@ -22,6 +22,8 @@ NEW_LESSONS = (
     "scaling-behind-a-service",
     "hostnetwork-and-nodes",
     "portable-policies",
+    "endpointslices-and-readiness",
+    "service-dns-and-headless",
 )
 
 
@@ -176,6 +178,53 @@ WRONG = [
          fails=("not-others", "exporter-only"), says=(("not-others", "9100"),)),
 ]
 
+PEERS_FLAG = """    clusterIP: None
+    publishNotReadyAddresses: true"""
+
+SEARCH_POLICY_PORT = """        ports:
+          - {port: 9200, protocol: TCP}"""
+
+WRONG += [
+    # endpointslices-and-readiness
+    Case("endpointslices-and-readiness", "starter-flag-on-the-wrong-service", base="starter",
+         fails=("clients-ready-only", "peers-all"), says=(("clients-ready-only", "db-2"),)),
+    Case("endpointslices-and-readiness", "flag-on-both",
+         edits=(("    selector: {app: db}\n    ports:\n      - {name: sql",
+                 "    selector: {app: db}\n    publishNotReadyAddresses: true\n    ports:\n"
+                 "      - {name: sql"),),
+         fails=("clients-ready-only",), says=(("clients-ready-only", "db-2"),)),
+    Case("endpointslices-and-readiness", "flag-on-neither",
+         edits=((PEERS_FLAG, "    clusterIP: None"),),
+         fails=("peers-all",), says=(("peers-all", "db-2"),)),
+    Case("endpointslices-and-readiness", "peers-select-backup-too",
+         edits=(("    publishNotReadyAddresses: true\n    selector: {app: db}",
+                 "    publishNotReadyAddresses: true\n    selector: {}"),),
+         # A Service's `selector: {}` selects nothing (unlike a policy's): no endpoints at all.
+         fails=("peers-all", "peers-port")),
+    # service-dns-and-headless
+    Case("service-dns-and-headless", "starter-translation-assumed", base="starter",
+         fails=("by-service-name", "by-pod-name", "declared-port", "closed")),
+    Case("service-dns-and-headless", "policy-still-on-80",
+         edits=((SEARCH_POLICY_PORT, SEARCH_POLICY_PORT.replace("9200", "80")),),
+         fails=("by-service-name", "by-pod-name", "closed")),
+    Case("service-dns-and-headless", "service-port-still-80",
+         edits=(("{name: http, port: 9200, targetPort: 9200, protocol: TCP}",
+                 "{name: http, port: 80, targetPort: 9200, protocol: TCP}"),),
+         fails=("declared-port",), says=(("declared-port", "80/TCP"),)),
+    Case("service-dns-and-headless", "made-a-cluster-ip-service",
+         edits=(("    clusterIP: None\n", ""),),
+         fails=("headless",)),
+    Case("service-dns-and-headless", "shop-namespace-dropped-from-the-peer",
+         edits=(("          - namespaceSelector:\n"
+                 "              matchLabels: {kubernetes.io/metadata.name: shop}\n"
+                 "            podSelector:\n"
+                 "              matchLabels: {app: shop}",
+                 "          - namespaceSelector: {}\n"
+                 "            podSelector:\n"
+                 "              matchLabels: {app: shop}"),),
+         fails=("closed",), says=(("closed", "staging/app"),)),
+]
+
 ALTERNATIVES = [
     Case("allow-all-namespaces", "and-peer-with-empty-selectors",
          edits=((ALL_NS_8080, ALL_NS_8080.replace(
@@ -194,6 +243,9 @@ ALTERNATIVES = [
                  "                - {key: app, operator: In, values: [web]}"),)),
     Case("hostnetwork-and-nodes", "node-metrics-port-by-number",
          edits=(("cidr: 10.0.0.0/24", "cidr: 10.0.0.0/24\n              except: [10.0.0.0/32]"),)),
+    Case("service-dns-and-headless", "named-target-port",
+         edits=(("{name: http, port: 9200, targetPort: 9200, protocol: TCP}",
+                 "{name: http, port: 9200, targetPort: http, protocol: TCP}"),)),
     Case("portable-policies", "billing-by-and-peer",
          edits=((BILLING_PEER, BILLING_PEER + "\n            podSelector: {}"),)),
 ]
