@@ -18,6 +18,8 @@ from k8snet_tutor.core.legacy import (
     to_v1_yaml,
     translate_alpha_policy,
 )
+from k8snet_tutor.core.cluster import cluster_from_text
+from k8snet_tutor.core.evaluate import Evaluator
 from k8snet_tutor.core.problems import format_path
 from k8snet_tutor.core.validation import Issue, validate_object
 
@@ -420,7 +422,8 @@ BETA_VALUE = json.dumps({"ingress": {"isolation": "DefaultDeny"}})
     ],
 )
 def test_isolation_annotations_become_default_deny(annotations: dict[str, Any]) -> None:
-    policies, issues = namespace_isolation_policies(namespace(annotations))
+    """Applied on request (`apply=True`, `--legacy-annotations apply`)."""
+    policies, issues = namespace_isolation_policies(namespace(annotations), apply=True)
     assert policies == [DENY]
     lead = issues[0]
     assert lead.code == "legacy-namespace-isolation" and lead.severity == "warning"
@@ -428,6 +431,57 @@ def test_isolation_annotations_become_default_deny(annotations: dict[str, Any]) 
     assert "default-deny" in lead.message
     assert hint_yaml(lead) == DENY
     assert validate_object(policies[0]) == []
+
+
+@pytest.mark.parametrize(
+    "annotations",
+    [
+        {ALPHA_ISOLATION_ANNOTATION: "on"},
+        {ALPHA_ISOLATION_ANNOTATION: True},
+        {BETA_POLICY_ANNOTATION: BETA_VALUE},
+    ],
+)
+def test_isolation_annotations_are_ignored_by_default(annotations: dict[str, Any]) -> None:
+    """No cluster has honoured them since 1.7: reported, with the v1 replacement, not applied.
+    (Until issue 8 they were applied by default.)"""
+    policies, issues = namespace_isolation_policies(namespace(annotations))
+    assert policies == []
+    lead = issues[0]
+    assert lead.code == "legacy-annotation-ignored" and lead.severity == "warning"
+    assert lead.path[:2] == ("metadata", "annotations")
+    assert "ignored" in lead.message and "1.7" in lead.message
+    assert hint_yaml(lead) == DENY  # the v1 policy that replaces it
+
+
+def test_default_ignores_the_annotation_and_apply_isolates() -> None:
+    text = yaml.safe_dump_all(
+        [
+            namespace({BETA_POLICY_ANNOTATION: BETA_VALUE}),
+            {
+                "apiVersion": "v1",
+                "kind": "Pod",
+                "metadata": {"name": "db", "namespace": "tenant-a", "labels": {"app": "db"}},
+                "spec": {"containers": [{"name": "c", "image": "db"}]},
+            },
+            {
+                "apiVersion": "v1",
+                "kind": "Pod",
+                "metadata": {"name": "web", "namespace": "tenant-a", "labels": {"app": "web"}},
+                "spec": {"containers": [{"name": "c", "image": "web"}]},
+            },
+        ]
+    )
+    ignored = cluster_from_text(text, "ns.yaml")
+    assert ignored.policies == []
+    assert [p.code for p in ignored.problems] == ["legacy-annotation-ignored"]
+    web, db = ignored.pod("tenant-a/web"), ignored.pod("tenant-a/db")
+    assert web is not None and db is not None
+    assert Evaluator(ignored).connections(web, db).allows(80, "TCP")
+    applied = cluster_from_text(text, "ns.yaml", legacy_annotations="apply")
+    assert [p.id for p in applied.policies] == ["tenant-a/legacy-default-deny"]
+    web, db = applied.pod("tenant-a/web"), applied.pod("tenant-a/db")
+    assert web is not None and db is not None
+    assert not Evaluator(applied).connections(web, db)
 
 
 @pytest.mark.parametrize(
@@ -480,5 +534,31 @@ def test_odd_namespace_objects() -> None:
     assert namespace_isolation_policies({"kind": "Namespace"}) == ([], [])
     assert namespace_isolation_policies({"kind": "Namespace", "metadata": []}) == ([], [])
     bare = {"kind": "Namespace", "metadata": {"annotations": {ALPHA_ISOLATION_ANNOTATION: "on"}}}
-    policies, _ = namespace_isolation_policies(bare)
+    policies, _ = namespace_isolation_policies(bare, apply=True)
     assert policies[0]["metadata"] == {"name": "legacy-default-deny"}
+
+
+
+def test_cli_legacy_annotations_option(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    from k8snet_tutor.cli.main import main
+
+    pods = [
+        {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": name, "namespace": "tenant-a", "labels": {"app": name}},
+            "spec": {"containers": [{"name": "c", "image": name}]},
+        }
+        for name in ("db", "web")
+    ]
+    path = tmp_path / "ns.yaml"
+    text = yaml.safe_dump_all([namespace({BETA_POLICY_ANNOTATION: BETA_VALUE}), *pods])
+    path.write_text(text, encoding="utf-8")
+    args = ["explain", str(path), "--from", "tenant-a/web", "--to", "tenant-a/db", "--port", "80"]
+    assert main(args) == 0
+    out, err = capsys.readouterr()
+    assert "is allowed" in out and "legacy-default-deny" not in out
+    assert "is ignored" in err and "podSelector: {}" in err  # the replacing v1 policy as YAML
+    assert main([*args, "--legacy-annotations", "apply"]) == 0
+    out, err = capsys.readouterr()
+    assert "is denied" in out and "legacy-default-deny" in out

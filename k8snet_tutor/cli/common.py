@@ -36,6 +36,15 @@ def add_input_arguments(parser: argparse.ArgumentParser, *, paths: bool = True) 
         "netpol-analyzer and Cilium do)",
     )
     parser.add_argument(
+        "--legacy-annotations",
+        choices=("ignore", "apply"),
+        default="ignore",
+        help="the pre-1.7 namespace isolation annotations (net.beta.kubernetes.io/network-policy "
+        "DefaultDeny, net.alpha.kubernetes.io/network-isolation): reported as ignored, as "
+        "every cluster since Kubernetes 1.7 ignores them (ignore, the default), or applied as "
+        "default-deny policies, as clusters before 1.7 did (apply)",
+    )
+    parser.add_argument(
         "--external",
         action="append",
         default=[],
@@ -80,7 +89,9 @@ def load(args: argparse.Namespace) -> tuple[Cluster, Evaluator, int]:
                 ]
             )
             raise SystemExit(EXIT_INPUT) from None
-    cluster = load_cluster(args.paths)
+    cluster = load_cluster(
+        args.paths, legacy_annotations=getattr(args, "legacy_annotations", "ignore")
+    )
     # The loaded objects live until the command ends: keep the cyclic GC from rescanning them.
     gc.freeze()
     print_problems(cluster.problems)

@@ -21,6 +21,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--granularity", choices=("pod", "workload"), default="pod")
     parser.add_argument("--ipblocks", choices=("pods", "external"), default="pods")
     parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--legacy-annotations",
+        choices=("ignore", "apply"),
+        default="ignore",
+        help="apply the pre-1.7 namespace isolation annotations (default: report them as "
+        "ignored, as every cluster since Kubernetes 1.7 does)",
+    )
 
 
 def _blocks(cluster: Cluster) -> Iterator[str]:
@@ -33,7 +40,9 @@ def _blocks(cluster: Cluster) -> Iterator[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    old, new = load_cluster([args.old]), load_cluster([args.new])
+    mode = args.legacy_annotations
+    old = load_cluster([args.old], legacy_annotations=mode)
+    new = load_cluster([args.new], legacy_annotations=mode)
     print_problems(old.problems + new.problems)
     bad = any(p.severity == "error" for p in old.problems + new.problems)
     # Cut the address space the same way on both sides so external peers line up.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from k8snet_tutor.core.ipsets import IPSet
 from k8snet_tutor.core.manifests import Document, load_paths, load_text
@@ -20,6 +20,8 @@ from k8snet_tutor.core.validation import WORKLOAD_KINDS
 from k8snet_tutor.core.wording import did_you_mean
 
 NAME_LABEL = "kubernetes.io/metadata.name"
+# What to do with the pre-1.7 namespace isolation annotations: report them, or apply them.
+LegacyAnnotations = Literal["ignore", "apply"]
 IGNORED_QUIETLY = {"List"}
 # Every kind the model reads; others are skipped with a note.
 READ_KINDS = (
@@ -741,8 +743,16 @@ def problem_at(
     )
 
 
-def build_cluster(documents: Iterable[Document], problems: Sequence[Problem] = ()) -> Cluster:
+def build_cluster(
+    documents: Iterable[Document],
+    problems: Sequence[Problem] = (),
+    *,
+    legacy_annotations: LegacyAnnotations = "ignore",
+) -> Cluster:
     """Validate every document and build the cluster from those the API server would accept.
+
+    The pre-1.7 namespace isolation annotations are reported as ignored, as every cluster since
+    1.7 ignores them; `legacy_annotations="apply"` turns them into default-deny policies.
 
     Never raises for bad input. Validation reports every shape the builders cannot read, so
     they only see accepted objects; should one still fail, that object is left out with an
@@ -825,7 +835,9 @@ def build_cluster(documents: Iterable[Document], problems: Sequence[Problem] = (
                 name = _generated_name(meta, origin)
                 labels = _str_map(meta.get("labels"))
                 labels.setdefault(NAME_LABEL, name)
-                policies, issues = legacy.namespace_isolation_policies(obj)
+                policies, issues = legacy.namespace_isolation_policies(
+                    obj, apply=legacy_annotations == "apply"
+                )
                 cluster.namespaces[name] = Namespace(name, labels, True, origin)
                 _report(cluster, doc, label, issues)
                 extra_policies.extend((p, origin) for p in policies)
@@ -985,15 +997,19 @@ def _implicit_namespaces(cluster: Cluster) -> None:
             cluster.namespaces[name] = Namespace(name, {NAME_LABEL: name}, declared=False)
 
 
-def load_cluster(paths: Sequence[str]) -> Cluster:
+def load_cluster(
+    paths: Sequence[str], *, legacy_annotations: LegacyAnnotations = "ignore"
+) -> Cluster:
     """Files, folders or '-' -> a validated cluster (problems inside, never an exception)."""
     docs, problems = load_paths(paths)
-    return build_cluster(docs, problems)
+    return build_cluster(docs, problems, legacy_annotations=legacy_annotations)
 
 
-def cluster_from_text(text: str, source: str = "<string>") -> Cluster:
+def cluster_from_text(
+    text: str, source: str = "<string>", *, legacy_annotations: LegacyAnnotations = "ignore"
+) -> Cluster:
     docs, problems = load_text(text, source)
-    return build_cluster(docs, problems)
+    return build_cluster(docs, problems, legacy_annotations=legacy_annotations)
 
 
 def merge_text(texts: Sequence[tuple[str, str]]) -> Cluster:

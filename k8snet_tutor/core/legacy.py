@@ -11,8 +11,10 @@ Three things from 2016-2017 material are understood here:
 - the beta namespace annotation
   `net.beta.kubernetes.io/network-policy: '{"ingress": {"isolation": "DefaultDeny"}}'`.
 
-Each becomes the v1 objects that give the same connectivity, plus a warning that says so and
-shows the v1 YAML. `translate_alpha_policy` also validates the v1 result, with issue paths
+Each is translated to the v1 objects that give the same connectivity, with a warning that
+shows the v1 YAML. Alpha policies are evaluated as translated; the namespace annotations are
+only reported (no cluster has honoured them since Kubernetes 1.7) unless the caller asks to
+apply them. `translate_alpha_policy` also validates the v1 result, with issue paths
 pointing back into the original object, so its issues are everything a caller needs to report.
 """
 
@@ -86,14 +88,16 @@ def _beta_isolation(value: Any) -> tuple[str | None, str | None]:
 
 
 def namespace_isolation_policies(
-    namespace_obj: dict[str, Any],
+    namespace_obj: dict[str, Any], *, apply: bool = False
 ) -> tuple[list[dict[str, Any]], list[Issue]]:
-    """The v1 policies equivalent to a Namespace's legacy isolation annotations, with warnings.
+    """A Namespace's legacy isolation annotations: warnings, and with `apply` the v1 policies.
 
     `net.alpha.kubernetes.io/network-isolation: on|yes` and the beta
-    `net.beta.kubernetes.io/network-policy: {"ingress":{"isolation":"DefaultDeny"}}` both become
-    one default-deny-ingress policy named `legacy-default-deny` in that namespace. Without
-    either annotation the result is ([], []).
+    `net.beta.kubernetes.io/network-policy: {"ingress":{"isolation":"DefaultDeny"}}` both mean
+    one default-deny-ingress policy (`legacy-default-deny`) in that namespace. No cluster has
+    honoured them since NetworkPolicy v1 (Kubernetes 1.7), so by default they are reported as
+    ignored, with that policy shown as YAML, and nothing is added; `apply=True` adds it (for
+    reading 2016-era material as it was meant). Without either annotation: ([], []).
     """
     if not isinstance(namespace_obj, dict):
         return [], []
@@ -159,20 +163,37 @@ def namespace_isolation_policies(
     if not deny_from:
         return [], issues
     policy = _default_deny(name)
+    if apply:
+        issues.insert(
+            0,
+            Issue(
+                base + (deny_from[0],),
+                f"the legacy annotation `{deny_from[0]}` isolated every pod in this namespace "
+                "for incoming traffic before Kubernetes 1.7; as asked (--legacy-annotations "
+                f"apply), the tutor added the equivalent default-deny NetworkPolicy "
+                f"`{DEFAULT_DENY_NAME}`, although no current cluster does. Note that back then, "
+                "policies in namespaces *without* the annotation had no effect at all",
+                "the v1 policy that does the same:\n" + to_v1_yaml(policy),
+                "warning",
+                "legacy-namespace-isolation",
+            ),
+        )
+        return [policy], issues
     issues.insert(
         0,
         Issue(
             base + (deny_from[0],),
-            f"the legacy annotation `{deny_from[0]}` isolated every pod in this namespace for "
-            f"incoming traffic; v1 has no such annotation, so the tutor added the equivalent "
-            f"default-deny NetworkPolicy `{DEFAULT_DENY_NAME}`. Note that back then, policies in "
-            "namespaces *without* the annotation had no effect at all",
-            "the v1 policy that does the same:\n" + to_v1_yaml(policy),
+            f"the legacy annotation `{deny_from[0]}` is ignored: it isolated every pod in this "
+            "namespace for incoming traffic before Kubernetes 1.7, but no cluster has honoured "
+            "it since NetworkPolicy v1, so it isolates nothing here. To keep that isolation, "
+            f"add a default-deny NetworkPolicy (`--legacy-annotations apply` shows the old "
+            "behaviour)",
+            "the v1 policy that replaces it:\n" + to_v1_yaml(policy),
             "warning",
-            "legacy-namespace-isolation",
+            "legacy-annotation-ignored",
         ),
     )
-    return [policy], issues
+    return [], issues
 
 
 def _scalar(value: Any) -> str:
