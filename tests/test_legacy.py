@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
+from k8snet_tutor.core.cluster import cluster_from_text
+from k8snet_tutor.core.evaluate import Evaluator
 from k8snet_tutor.core.legacy import (
     ALPHA_ISOLATION_ANNOTATION,
     BETA_POLICY_ANNOTATION,
@@ -18,8 +20,6 @@ from k8snet_tutor.core.legacy import (
     to_v1_yaml,
     translate_alpha_policy,
 )
-from k8snet_tutor.core.cluster import cluster_from_text
-from k8snet_tutor.core.evaluate import Evaluator
 from k8snet_tutor.core.problems import format_path
 from k8snet_tutor.core.validation import Issue, validate_object
 
