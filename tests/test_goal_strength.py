@@ -26,12 +26,7 @@ from k8snet_tutor.learning.quiz import FixQuestion, load_bank
 BANK = builtin_lessons_dir() / "quizzes" / "k8s-networking.yaml"
 
 # Units whose goals are still being strengthened (strict: remove an entry once it passes).
-NOT_YET = {
-    "debugging-broken-namespace",
-    "capstone",
-    "quiz-pol-fix-dns",
-    "quiz-dbg-fix-frontend",
-}
+NOT_YET: set[str] = set()
 
 
 @functools.lru_cache(maxsize=1)

@@ -1572,7 +1572,7 @@ WRONG_DEBUGGING = [
         "capstone",
         "starter-draft",
         base="starter",
-        fails=("http", "postgres", "gateway", "dns-udp", "dns-tcp", "edges"),
+        fails=("dns-tcp", "dns-udp", "edges", "gateway", "http", "other-ports", "postgres"),
         cells=(
             cell(
                 "http",
@@ -1935,6 +1935,34 @@ ALTERNATIVES = [
     ),
     Answer("default-deny", "policytypes-omitted-ingress-implied", edits=((ING + "\n", ""),)),
     Answer("empty-rules-and-policytypes", "no-egress-key-at-all", edits=(("  egress: []\n", ""),)),
+    Answer(
+        "empty-rules-and-policytypes",
+        "ingress-stated-open-in-a-second-policy",
+        # Issue 8: a hardening the task does not forbid (ingress written out as allow-all)
+        # must pass; isolating ingress is what the task forbids.
+        append=doc(
+            """
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata:
+              name: ingress-stays-open
+              namespace: sandbox
+            spec:
+              podSelector: {}
+              policyTypes: [Ingress]
+              ingress:
+                - {}
+            """
+        ),
+    ),
+    Answer(
+        "empty-rules-and-policytypes",
+        "both-types-listed-with-an-allow-all-ingress-rule",
+        edits=(
+            ("  - Egress\n", "  - Ingress\n  - Egress\n"),
+            ("  egress: []", "  egress: []\n  ingress:\n  - {}"),
+        ),
+    ),
     Answer(
         "rules-or-fields-and",
         "ports-written-before-to",

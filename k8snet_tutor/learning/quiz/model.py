@@ -39,7 +39,7 @@ TYPE_FIELDS: dict[str, tuple[str, ...]] = {
     "choice": ("options", "select"),
     "matrix": ("cluster", "policies", "port", "nodes"),
     "bug": ("snippet", "answer", "background", "symptom"),
-    "fix": ("background", "starter", "solution", "goal", "hints", "time_limit"),
+    "fix": ("background", "decoys", "starter", "solution", "goal", "hints", "time_limit"),
 }
 # Keys that would type a predict-the-matrix answer key into the file: refused by the schema.
 MATRIX_KEY_FIELDS = (
@@ -175,6 +175,7 @@ class BugQuestion(Question):
 class FixQuestion(Question):
     type: ClassVar[str] = "fix"
     background: str = ""
+    decoys: str = ""  # objects that could exist, graded like the background (see lessons/README)
     starter: str = ""
     solution: str = ""
     goal: list[Check] = field(default_factory=list)
@@ -189,6 +190,7 @@ class FixQuestion(Question):
             topic=self.topic,
             difficulty=self.difficulty,
             background=self.background,
+            decoys=self.decoys,
             starter=self.starter,
             solution=self.solution,
             goal=self.goal,

@@ -299,7 +299,9 @@ def _parse_bug(
 def _parse_fix(
     r: _Reader, m: Mapping[str, Any], path: FieldPath, common: dict[str, Any]
 ) -> FixQuestion | None:
-    texts = {k: _text_field(r, m, k, path) for k in ("background", "starter", "solution")}
+    texts = {
+        k: _text_field(r, m, k, path) for k in ("background", "decoys", "starter", "solution")
+    }
     goal = _checks(r, m.get("goal"), (*path, "goal"), "goal")
     hints = r.string_list(m.get("hints"), (*path, "hints"), "`hints`")
     limit: int | None = DEFAULT_TIME_LIMIT
@@ -318,6 +320,7 @@ def _parse_fix(
         return None
     return FixQuestion(
         background=texts["background"] or "",
+        decoys=texts["decoys"] or "",
         starter=texts["starter"] or "",
         solution=texts["solution"] or "",
         goal=goal,
