@@ -20,6 +20,7 @@ from k8snet_tutor.learning.mutations import (
     equivalent_mutations,
     goal_strength,
     mutations,
+    strength_problems,
 )
 from k8snet_tutor.learning.quiz import FixQuestion, load_bank
 
@@ -170,3 +171,62 @@ def test_fix_questions_of_a_bank_are_measured(tmp_path: Path) -> None:
     bank_strengths(bank, strengths)
     fix = [q for q in bank.questions if isinstance(q, FixQuestion)]
     assert len(strengths) == len(fix) and all(s.unit.startswith("quiz ") for s in strengths)
+
+
+def test_vacuous_check_is_reported_and_structural_ones_are_not() -> None:
+    text = LESSON.replace(
+        "goal:\n",
+        "goal:\n"
+        "  - id: untouched\n"
+        "    probes:\n"
+        "      - {from: default/api, to: 203.0.113.9, port: 443/TCP, expect: allowed}\n"
+        "  - id: count\n"
+        "    max_policies: 3\n",
+    ).replace("  - id: api-db\n", "  - id: api-db\n    hint: x\n")
+    les = fixture_lesson(text)
+    strength = goal_strength(les)
+    problems = strength_problems(
+        les, strength, starter_passing=["untouched", "count", "api-db"], checks=les.goal
+    )
+    vacuous = [p for p in problems if p.code == "goal-vacuous-check"]
+    assert [p.field for p in vacuous] == ["goal[0]"]
+    assert "passes for the starter" in vacuous[0].message
+
+
+def test_lesson_format_reads_decoys_editable_and_equivalents() -> None:
+    text = LESSON + (
+        "decoys: |\n"
+        "  apiVersion: v1\n"
+        "  kind: Pod\n"
+        "  metadata: {name: api, namespace: elsewhere, labels: {app: api}}\n"
+        "  spec: {containers: [{name: a, image: a}]}\n"
+        "editable: [Pod/default/api]\n"
+        "equivalent_mutations:\n"
+        "  - {id: 'NetworkPolicy/default/db:-:remove', reason: because}\n"
+    )
+    les, problems = parse_lesson(text, "fixture.yaml")
+    assert les is not None and not problems, problems
+    assert les.editable == ["Pod/default/api"]
+    assert les.equivalent_mutations == {"NetworkPolicy/default/db:-:remove": "because"}
+    assert "elsewhere" in les.cluster_yaml() and les.cluster_yaml().startswith(les.background)
+    # Decoys exist in grading: the look-alike api is refused by db.
+    report = check(les, les.solution)
+    assert report.cluster.pod("elsewhere/api") is not None
+    strength = goal_strength(les, equivalent_mutations(les))
+    widened = "NetworkPolicy/default/db:spec.ingress[0].from[0]:add-namespaceSelector"
+    assert widened in {s.mutation.id for s in strength.survivors}  # no check on the decoy yet
+    bad, problems = parse_lesson(LESSON + "equivalent_mutations:\n  - {id: x}\n", "bad.yaml")
+    assert bad is None and "needs a `reason`" in problems[-1].message
+
+
+def test_cli_lint_strength_reports_figures_and_survivors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from k8snet_tutor.cli.main import main
+
+    (tmp_path / "strength-fixture.yaml").write_text(LESSON, encoding="utf-8")
+    code = main(["lessons", "lint", "--strength", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "goal too loose: mutation `NetworkPolicy/default/db:" in out
+    assert "strength-fixture: goal strength" in out

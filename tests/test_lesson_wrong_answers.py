@@ -29,7 +29,9 @@ from k8snet_tutor.learning.checks import (
     check,
     results_summary,
 )
-from k8snet_tutor.learning.lesson import Lesson, discover
+from k8snet_tutor.learning.lesson import Lesson, builtin_lessons_dir, discover
+from k8snet_tutor.learning.quiz import FixQuestion, load_bank
+from k8snet_tutor.learning.quiz.grading import grade as quiz_grade
 
 TOPICS = ("pods", "labels", "services", "policies", "debugging", "legacy")
 MIN_CASES_PER_TOPIC = 3
@@ -1866,6 +1868,118 @@ WRONG_LEGACY = [
     ),
 ]
 
+
+# --------------------------------------------------------------------------------------------
+# Issue 8: wrong answers that passed before goals were checked by mutation, and more of ours.
+# Each is a variant of the solution that changes a connection the task decides (often only for
+# a pod that could exist: the lesson's decoys stand for those).
+
+ISSUE_8 = [
+    Answer(
+        "first-policy",
+        "any-namespace-next-to-the-api-selector",
+        edits=(
+            (
+                "    - podSelector:\n        matchLabels:\n          app: api",
+                "    - namespaceSelector: {}\n      podSelector:\n        matchLabels:\n          app: api",
+            ),
+        ),
+        fails=("db-port",),
+        cells=(cell("db-port", "analytics/api-replay -> default/db on 5432/TCP", "any namespace"),),
+    ),
+    Answer(
+        "capstone",
+        "any-namespace-next-to-the-api-selector",
+        edits=(
+            (
+                "      app: db\n  policyTypes:\n    - Ingress\n  ingress:\n    - from:\n"
+                "        - podSelector:\n            matchLabels:\n              app: api",
+                "      app: db\n  policyTypes:\n    - Ingress\n  ingress:\n    - from:\n"
+                "        - namespaceSelector: {}\n          podSelector:\n"
+                "            matchLabels:\n              app: api",
+            ),
+        ),
+        fails=("postgres",),
+        cells=(cell("postgres", "staging/api -> shop/db on 5432/TCP", "any namespace"),),
+    ),
+    Answer(
+        "labels-and-selectors",
+        "allow-all-narrowed-to-the-namespace",
+        edits=(("  - {}", "  - from:\n    - podSelector: {}"),),
+        fails=("nothing-breaks",),
+        cells=(
+            cell("nothing-breaks", "monitoring/prober -> default/web-2 on 8080/TCP", "isolated"),
+            cell("nothing-breaks", "203.0.113.7 -> default/web-1 on 8080/TCP", "isolated"),
+        ),
+    ),
+    Answer(
+        "namespace-by-name",
+        "background-namespace-relabelled-instead",
+        base="starter",
+        append=doc(
+            """
+            apiVersion: v1
+            kind: Namespace
+            metadata:
+              name: payments
+              labels:
+                name: payments
+            """
+        ),
+        fails=("valid-yaml", "db-table"),
+        reasons=(
+            ("valid-yaml", "Namespace payments belongs to the lesson's cluster"),
+            ("valid-yaml", "rights"),
+        ),
+    ),
+    Answer(
+        "namespaces-and-or",
+        "checkout-from-any-namespace",
+        edits=(
+            (
+                "    - from:\n        - podSelector:\n            matchLabels:\n              app: checkout",
+                "    - from:\n        - namespaceSelector: {}\n          podSelector:\n"
+                "            matchLabels:\n              app: checkout",
+            ),
+        ),
+        fails=("redis-data-table",),
+        cells=(
+            cell(
+                "redis-data-table",
+                "monitoring/checkout-synthetic -> default/redis on 6379/TCP",
+                "any namespace",
+            ),
+        ),
+    ),
+    Answer(
+        "ipblock-and-except",
+        "private-range-narrowed",
+        edits=(("- 10.0.0.0/8", "- 10.0.0.0/16"),),
+        fails=("private",),
+        cells=(cell("private", "default/webhook-sender -> 10.255.255.255 on 443/TCP", "ipBlock"),),
+    ),
+    Answer(
+        "what-policies-cannot-do",
+        "default-deny-deleted-allows-kept",
+        edits=(
+            (
+                "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n"
+                "  name: default-deny-ingress\n  namespace: shop\nspec:\n  podSelector: {}\n"
+                "  policyTypes:\n    - Ingress\n---\n",
+                "",
+            ),
+        ),
+        fails=("cache", "db", "http"),
+        cells=(
+            cell(
+                "cache",
+                "ingress-nginx/ingress-nginx-controller -> shop/cache on 6379/TCP",
+                "isolate",
+            ),
+        ),
+    ),
+]
+
 WRONG = [
     *WRONG_PODS,
     *WRONG_LABELS,
@@ -1873,6 +1987,7 @@ WRONG = [
     *WRONG_POLICIES,
     *WRONG_DEBUGGING,
     *WRONG_LEGACY,
+    *ISSUE_8,
 ]
 
 
@@ -2178,3 +2293,79 @@ def test_every_graded_lesson_has_a_wrong_answer_and_ids_are_unique() -> None:
     assert graded <= covered, f"lessons without wrong answers: {sorted(graded - covered)}"
     ids = [a.id for a in [*WRONG, *ALTERNATIVES]]
     assert len(ids) == len(set(ids)), [i for i, n in Counter(ids).items() if n > 1]
+
+
+# --------------------------------------------------------------------------------------------
+# Quiz fix questions (as the quiz's `--answers` mode grades them)
+
+
+@dataclass(frozen=True)
+class QuizAnswer:
+    question: str
+    name: str
+    edits: tuple[tuple[str, str], ...]
+    right: bool  # True: a right answer that must score 1
+    fails: tuple[str, ...] = ()
+
+
+QUIZ_ANSWERS = [
+    QuizAnswer(
+        "dbg-fix-frontend",
+        "db-open-on-every-port-from-any-namespace",
+        # Issue 8: no `ports` and `namespaceSelector: {}` used to pass "nothing else into db".
+        (
+            (
+                "        matchLabels: {app: api}\n    ports:\n    - {port: 5432, protocol: TCP}",
+                "        matchLabels: {app: api}\n      namespaceSelector: {}",
+            ),
+        ),
+        right=False,
+        fails=("api-8080",),
+    ),
+    QuizAnswer(
+        "pol-fix-dns",
+        "dns-peer-any-namespace",
+        (("matchLabels: {kubernetes.io/metadata.name: kube-system}", "{}"),),
+        right=False,
+        fails=("egress-dns",),
+    ),
+    QuizAnswer(
+        "pol-fix-dns",
+        "dns-over-two-rules",
+        (
+            (
+                "    ports:\n    - {port: 53, protocol: UDP}\n    - {port: 53, protocol: TCP}",
+                "    ports:\n    - {port: 53, protocol: UDP}\n  - to:\n    - namespaceSelector:\n"
+                "        matchLabels: {kubernetes.io/metadata.name: kube-system}\n"
+                "      podSelector:\n        matchLabels: {k8s-app: kube-dns}\n"
+                "    ports:\n    - {port: 53, protocol: TCP}",
+            ),
+        ),
+        right=True,
+    ),
+]
+
+
+def _quiz_question(qid: str) -> FixQuestion:
+    bank, problems = load_bank(builtin_lessons_dir() / "quizzes" / "k8s-networking.yaml")
+    assert bank is not None, problems
+    found = [q for q in bank.questions if q.id == qid]
+    assert found and isinstance(found[0], FixQuestion), qid
+    return found[0]
+
+
+@pytest.mark.parametrize("answer", QUIZ_ANSWERS, ids=lambda a: f"{a.question}:{a.name}")
+def test_quiz_fix_answers_are_graded_right(answer: QuizAnswer) -> None:
+    q = _quiz_question(answer.question)
+    text = q.solution
+    for old, new in answer.edits:
+        assert text.count(old) == 1, f"{answer.name}: fragment not found once:\n{old}"
+        text = text.replace(old, new)
+    grade = quiz_grade(q, text)
+    if answer.right:
+        assert grade.score == 1.0, grade.feedback
+        return
+    assert grade.score == 0.0, f"{answer.name} should not pass"
+    report = check(q.lesson(), text)
+    failed = {r.id for r in report.failed}
+    assert set(answer.fails) <= failed, failed
