@@ -1933,6 +1933,15 @@ ISSUE_8 = [
         ),
     ),
     Answer(
+        "services-find-pods",
+        "headless-service-with-a-target-port",
+        # A headless Service has no virtual IP and no port translation: clients reach the pods
+        # on the port they dial (80), where nothing listens.
+        edits=(("  type: ClusterIP\n", "  type: ClusterIP\n  clusterIP: None\n"),),
+        fails=("reach",),
+        cells=(cell("reach", "default/client -> svc:default/web on 80/TCP", "port"),),
+    ),
+    Answer(
         "namespaces-and-or",
         "checkout-from-any-namespace",
         edits=(
@@ -2321,6 +2330,12 @@ QUIZ_ANSWERS = [
         ),
         right=False,
         fails=("api-8080",),
+    ),
+    QuizAnswer(
+        "svc-fix-selector",
+        "headless-service-with-a-target-port",
+        (("spec:\n", "spec:\n  clusterIP: None\n"),),
+        right=False,
     ),
     QuizAnswer(
         "pol-fix-dns",
