@@ -12,17 +12,20 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 from k8snet_tutor.cli.main import main
 from k8snet_tutor.core.cluster import Cluster, Service, cluster_from_text
 from k8snet_tutor.core.evaluate import Evaluator, External
 from k8snet_tutor.core.ports import PortProbe
+from k8snet_tutor.core.problems import format_path
 from k8snet_tutor.core.services import (
     ServiceVerdict,
     endpoint_set,
     endpoints,
     reach_service,
 )
+from k8snet_tutor.core.validation import validate_object
 
 CLIENT = """\
 apiVersion: v1
@@ -564,3 +567,212 @@ def test_matrix_without_port_shows_traffic_between_replicas(
     assert len(self_lines) == 1 and "shop/web" in self_lines[0]
     assert "No Connections" in self_lines[0] and "between its 3 pods" in self_lines[0]
     assert len(lines) == 3  # client -> web, web -> client, web between its replicas
+
+
+# --------------------------------------------------------------------------------------------
+# Validation, as the API server does it for these fields
+
+
+def svc_issues(spec: str) -> list[tuple[str, str, str]]:
+    """(severity, code, field path) of a Service with this spec."""
+    text = service("s", spec).removeprefix("---\n")
+    obj = yaml.safe_load(text)
+    return [(i.severity, i.code, format_path(i.path)) for i in validate_object(obj)]
+
+
+@pytest.mark.parametrize(
+    ("spec", "code", "where"),
+    [
+        (
+            "{type: NodePort, clusterIP: None, ports: [{port: 80}]}",
+            "headless-not-allowed",
+            "spec.clusterIP",
+        ),
+        (
+            "{type: LoadBalancer, clusterIP: None, ports: [{port: 80}]}",
+            "headless-not-allowed",
+            "spec.clusterIP",
+        ),
+        (
+            "{type: ExternalName, externalName: a.example.com, clusterIP: None}",
+            "clusterip-not-allowed",
+            "spec.clusterIP",
+        ),
+        ("{type: ExternalName, externalName: DB.Example.com}", "bad-name", "spec.externalName"),
+        ("{type: ExternalName}", "missing-field", "spec.externalName"),
+        (
+            "{externalTrafficPolicy: Local, selector: {a: b}, ports: [{port: 80}]}",
+            "traffic-policy-not-allowed",
+            "spec.externalTrafficPolicy",
+        ),
+        (
+            "{type: NodePort, externalTrafficPolicy: local, ports: [{port: 80}]}",
+            "bad-traffic-policy",
+            "spec.externalTrafficPolicy",
+        ),
+        (
+            "{type: NodePort, externalTrafficPolicy: Local, healthCheckNodePort: 31000, ports: [{port: 80}]}",
+            "field-not-allowed",
+            "spec.healthCheckNodePort",
+        ),
+        (
+            "{internalTrafficPolicy: Node, ports: [{port: 80}]}",
+            "bad-traffic-policy",
+            "spec.internalTrafficPolicy",
+        ),
+        (
+            "{sessionAffinity: Sticky, ports: [{port: 80}]}",
+            "bad-session-affinity",
+            "spec.sessionAffinity",
+        ),
+        (
+            "{sessionAffinityConfig: {clientIP: {timeoutSeconds: 60}}, ports: [{port: 80}]}",
+            "field-not-allowed",
+            "spec.sessionAffinityConfig",
+        ),
+        (
+            "{sessionAffinity: ClientIP, sessionAffinityConfig: {clientIP: {timeoutSeconds: 0}}, ports: [{port: 80}]}",
+            "bad-timeout",
+            "spec.sessionAffinityConfig.clientIP.timeoutSeconds",
+        ),
+        (
+            "{sessionAffinity: ClientIP, sessionAffinityConfig: {clientIP: {timeoutSeconds: 86401}}, ports: [{port: 80}]}",
+            "bad-timeout",
+            "spec.sessionAffinityConfig.clientIP.timeoutSeconds",
+        ),
+        (
+            "{publishNotReadyAddresses: 'yes', ports: [{port: 80}]}",
+            "wrong-type",
+            "spec.publishNotReadyAddresses",
+        ),
+        (
+            "{loadBalancerSourceRanges: [10.0.0.0/8], ports: [{port: 80}]}",
+            "field-not-allowed",
+            "spec.loadBalancerSourceRanges",
+        ),
+        ("{type: LoadBalancer, ports: [{port: 10250}]}", "bad-port", "spec.ports[0].port"),
+        ("{ports: [{port: 80, targetPort: 70000}]}", "bad-port", "spec.ports[0].targetPort"),
+        (
+            "{ports: [{port: 80, targetPort: '8080'}]}",
+            "numeric-string-port",
+            "spec.ports[0].targetPort",
+        ),
+        (
+            "{ports: [{port: 80, targetPort: http_port}]}",
+            "bad-port-name",
+            "spec.ports[0].targetPort",
+        ),
+    ],
+)
+def test_service_field_errors(spec: str, code: str, where: str) -> None:
+    issues = svc_issues(spec)
+    assert ("error", code, where) in issues, issues
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "{clusterIP: None, selector: {app: db}}",  # headless without ports
+        "{clusterIP: None, ports: [{port: 80, targetPort: 8080}]}",  # tolerated by the API
+        "{type: ExternalName, externalName: db.example.com.}",  # trailing dot: fully qualified
+        "{type: ExternalName, externalName: db.example.com, ports: [{port: 5432}]}",
+        "{type: NodePort, externalTrafficPolicy: Local, ports: [{port: 80}]}",
+        "{type: LoadBalancer, externalTrafficPolicy: Local, healthCheckNodePort: 31000, ports: [{port: 80}]}",
+        "{externalIPs: [192.0.2.1], externalTrafficPolicy: Local, ports: [{port: 80}]}",
+        "{sessionAffinity: ClientIP, sessionAffinityConfig: {clientIP: {timeoutSeconds: 86400}}, ports: [{port: 80}]}",
+        "{sessionAffinity: None, internalTrafficPolicy: Local, publishNotReadyAddresses: true, ports: [{port: 80}]}",
+    ],
+)
+def test_service_fields_accepted(spec: str) -> None:
+    assert [i for i in svc_issues(spec) if i[0] == "error"] == []
+
+
+def test_external_name_on_another_type_is_a_warning() -> None:
+    issues = svc_issues("{externalName: db.example.com, ports: [{port: 80}]}")
+    assert issues == [("warning", "field-not-used", "spec.externalName")]
+
+
+def test_invalid_service_is_left_out() -> None:
+    cluster = cluster_from_text(
+        CLIENT + service("bad", "{externalTrafficPolicy: Local, ports: [{port: 80}]}"), "s.yaml"
+    )
+    assert cluster.services == []
+    [problem] = [p for p in cluster.problems if p.severity == "error"]
+    assert problem.code == "traffic-policy-not-allowed" and problem.line is not None
+
+
+@pytest.mark.parametrize(
+    ("doc", "code", "where"),
+    [
+        (
+            SLICE.format(svc="pg", ports="[]", eps="[{addresses: [not-an-ip]}]"),
+            "bad-ip",
+            "endpoints[0].addresses[0]",
+        ),
+        (
+            SLICE.format(svc="pg", ports="[]", eps="[{addresses: ['2001:db8::1']}]"),
+            "bad-ip",
+            "endpoints[0].addresses[0]",
+        ),
+        (
+            SLICE.format(svc="pg", ports="[]", eps="[{addresses: [127.0.0.1]}]"),
+            "bad-ip",
+            "endpoints[0].addresses[0]",
+        ),
+        (
+            SLICE.format(svc="pg", ports="[]", eps="[{addresses: []}]"),
+            "missing-field",
+            "endpoints[0].addresses",
+        ),
+        (SLICE.format(svc="pg", ports="[{port: 0}]", eps="[]"), "bad-port", "ports[0].port"),
+        (
+            SLICE.format(svc="pg", ports="[{port: 1, protocol: tcp}]", eps="[]"),
+            "bad-protocol",
+            "ports[0].protocol",
+        ),
+        (SLICE.format(svc="pg", ports="[{name: Web}]", eps="[]"), "bad-port-name", "ports[0].name"),
+        (
+            SLICE.format(
+                svc="pg", ports="[]", eps="[{addresses: [10.0.0.1], conditions: {ready: 'no'}}]"
+            ),
+            "wrong-type",
+            "endpoints[0].conditions.ready",
+        ),
+        (
+            SLICE.format(svc="pg", ports="[]", eps="[]").replace(
+                "addressType: IPv4", "addressType: ipv4"
+            ),
+            "bad-address-type",
+            "addressType",
+        ),
+        (
+            SLICE.format(svc="pg", ports="[]", eps="[]").replace("addressType: IPv4\n", ""),
+            "missing-field",
+            "addressType",
+        ),
+        (
+            "---\napiVersion: v1\nkind: Endpoints\nmetadata: {name: pg, namespace: shop}\n"
+            "subsets: [{addresses: [{hostname: x}], ports: [{port: 5432}]}]\n",
+            "missing-field",
+            "subsets[0].addresses[0].ip",
+        ),
+        (
+            "---\napiVersion: v1\nkind: Endpoints\nmetadata: {name: pg, namespace: shop}\n"
+            "subsets: [{addresses: [{ip: 10.0.0.1}], ports: [{port: 5432}, {name: b, port: 1}]}]\n",
+            "missing-port-name",
+            "subsets[0].ports[0].name",
+        ),
+    ],
+)
+def test_endpoint_object_errors(doc: str, code: str, where: str) -> None:
+    obj = yaml.safe_load(doc.removeprefix("---\n"))
+    issues = [(i.severity, i.code, format_path(i.path)) for i in validate_object(obj)]
+    assert ("error", code, where) in issues, issues
+    # and an invalid object is left out of the model
+    cluster = cluster_from_text(CLIENT + doc, "e.yaml")
+    assert cluster.endpoint_groups == []
+
+
+def test_valid_endpoint_objects_have_no_issues() -> None:
+    cluster, _ = load(MANUAL)
+    assert [p.code for p in cluster.problems] == []

@@ -33,4 +33,8 @@ def check_v1_object(obj: Mapping[str, Any]) -> list[Issue]:
         checker.service(obj)
     elif kind == "NetworkPolicy":
         checker.network_policy(obj)
+    elif kind == "EndpointSlice" and obj.get("apiVersion") == "discovery.k8s.io/v1":
+        checker.endpoint_slice(obj)
+    elif kind == "Endpoints" and obj.get("apiVersion") == "v1":
+        checker.endpoints_object(obj)
     return checker.issues

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping
 from typing import Any
 
@@ -14,6 +15,9 @@ from k8snet_tutor.core.validation.formats import (
 from k8snet_tutor.core.validation.metadata import _SELECTOR_FIELDS, MetadataRules
 from k8snet_tutor.core.validation.vocabulary import NODE_PORT_RANGE, SERVICE_TYPES
 from k8snet_tutor.core.wording import brief, describe_type, is_address, scalar_text, show
+
+KUBELET_PORT = 10250  # a LoadBalancer may not expose it
+ADDRESS_TYPES = ("IPv4", "IPv6", "FQDN")
 
 
 class ServiceRules(MetadataRules):
@@ -61,7 +65,26 @@ class ServiceRules(MetadataRules):
                     "leave it out to get one assigned, or write `clusterIP: None` for a headless Service",
                     "bad-ip",
                 )
+        if not headless and isinstance(spec.get("clusterIPs"), list) and spec["clusterIPs"]:
+            headless = spec["clusterIPs"][0] == "None"
+        if headless and svc_type in ("NodePort", "LoadBalancer"):
+            self.error(
+                path + ("clusterIP",),
+                f"clusterIP may not be None for {svc_type} Services: a headless Service has no "
+                "virtual IP for nodes or a load balancer to send traffic to",
+                "remove `clusterIP: None`, or make the Service type ClusterIP (the default)",
+                "headless-not-allowed",
+            )
         if svc_type == "ExternalName":
+            for key in ("clusterIP", "clusterIPs"):
+                if spec.get(key) not in (None, "", []):
+                    self.error(
+                        path + (key,),
+                        f"`{key}` may not be set for ExternalName Services: they are a DNS "
+                        "alias and get no cluster IP (not even None)",
+                        f"remove `{key}`",
+                        "clusterip-not-allowed",
+                    )
             ext = spec.get("externalName")
             if ext is None or ext == "":
                 self.error(
@@ -70,15 +93,146 @@ class ServiceRules(MetadataRules):
                     "add e.g. `externalName: db.example.com`",
                     "missing-field",
                 )
-            elif isinstance(ext, str) and dns_subdomain_error(ext.lower().rstrip(".")):
-                self.error(
-                    path + ("externalName",),
-                    f"externalName {show(ext)} is not a DNS name",
-                    "write a lower-case DNS name such as `db.example.com`",
-                    "bad-name",
-                )
+            else:
+                text = self.string(ext, path + ("externalName",), "externalName")
+                # A trailing dot marks a fully qualified name; the rest must be lower case.
+                if text is not None and dns_subdomain_error(text.removesuffix(".")):
+                    self.error(
+                        path + ("externalName",),
+                        f"externalName {show(text)} is not a valid DNS name",
+                        "write a lower-case DNS name such as `db.example.com`",
+                        "bad-name",
+                    )
+        elif spec.get("externalName") not in (None, ""):
+            self.warning(
+                path + ("externalName",),
+                f"`externalName` only applies to type ExternalName; this {svc_type or ''} "
+                "Service ignores it".replace("  ", " "),
+                "set `type: ExternalName` for a DNS alias, or remove `externalName`",
+                "field-not-used",
+            )
         self.service_selector(spec.get("selector"), path + ("selector",))
         self.service_ports(spec, path, svc_type, headless)
+        self.service_traffic(spec, path, svc_type)
+
+    def service_traffic(
+        self, spec: Mapping[str, Any], path: FieldPath, svc_type: str | None
+    ) -> None:
+        """externalTrafficPolicy, healthCheckNodePort, internalTrafficPolicy, sessionAffinity,
+        publishNotReadyAddresses and the LoadBalancer-only fields, as the API server checks
+        them."""
+        if svc_type is None:
+            return  # the type is already wrong; what depends on it cannot be judged
+        ips = spec.get("externalIPs")
+        outside = svc_type in ("NodePort", "LoadBalancer") or (
+            svc_type == "ClusterIP" and isinstance(ips, list) and bool(ips)
+        )
+        policy = self._enum(
+            spec, path, "externalTrafficPolicy", ("Cluster", "Local"), "bad-traffic-policy"
+        )
+        if policy is not None and not outside:
+            self.error(
+                path + ("externalTrafficPolicy",),
+                "externalTrafficPolicy may only be set for Services reachable from outside the "
+                f"cluster (type NodePort or LoadBalancer); this one is {svc_type}",
+                "remove `externalTrafficPolicy`, or make the Service type NodePort or "
+                "LoadBalancer",
+                "traffic-policy-not-allowed",
+            )
+        check = spec.get("healthCheckNodePort")
+        if check not in (None, 0):
+            number = self.port_number(check, path + ("healthCheckNodePort",), "healthCheckNodePort")
+            if number is not None and not (svc_type == "LoadBalancer" and policy == "Local"):
+                self.error(
+                    path + ("healthCheckNodePort",),
+                    "healthCheckNodePort may only be set when the type is LoadBalancer and "
+                    "externalTrafficPolicy is Local",
+                    "remove `healthCheckNodePort`; it is assigned when it is needed",
+                    "field-not-allowed",
+                )
+        self._enum(
+            spec, path, "internalTrafficPolicy", ("Cluster", "Local"), "bad-traffic-policy"
+        )
+        affinity = self._enum(
+            spec, path, "sessionAffinity", ("None", "ClientIP"), "bad-session-affinity"
+        )
+        config = spec.get("sessionAffinityConfig")
+        cpath = path + ("sessionAffinityConfig",)
+        if config is not None and affinity != "ClientIP":
+            self.error(
+                cpath,
+                "sessionAffinityConfig must not be set when sessionAffinity is None (the "
+                "default)",
+                "add `sessionAffinity: ClientIP`, or remove `sessionAffinityConfig`",
+                "field-not-allowed",
+            )
+        elif config is not None:
+            conf = self.mapping(config, cpath, "sessionAffinityConfig")
+            client = self.mapping(
+                conf.get("clientIP") if conf else None, cpath + ("clientIP",), "clientIP"
+            )
+            raw = client.get("timeoutSeconds") if client else None
+            tpath = cpath + ("clientIP", "timeoutSeconds")
+            timeout = self.integer(raw, tpath, "timeoutSeconds") if raw is not None else None
+            if timeout is not None and not 1 <= timeout <= 86400:
+                self.error(
+                    tpath,
+                    f"timeoutSeconds {timeout} is out of range: it must be more than 0 and at "
+                    "most 86400 (one day)",
+                    "leave it out for the default, 10800 seconds (three hours)",
+                    "bad-timeout",
+                )
+        self.boolean(
+            spec.get("publishNotReadyAddresses"),
+            path + ("publishNotReadyAddresses",),
+            "publishNotReadyAddresses",
+        )
+        for key in ("loadBalancerSourceRanges", "allocateLoadBalancerNodePorts"):
+            if spec.get(key) is not None and svc_type != "LoadBalancer":
+                self.error(
+                    path + (key,),
+                    f"`{key}` may only be used when the type is LoadBalancer; this Service is "
+                    f"{svc_type}",
+                    f"remove `{key}`, or make the Service type LoadBalancer",
+                    "field-not-allowed",
+                )
+        if svc_type == "LoadBalancer":
+            ports = spec.get("ports")
+            for i, item in enumerate(ports if isinstance(ports, list) else []):
+                if isinstance(item, dict) and item.get("port") == KUBELET_PORT:
+                    self.error(
+                        path + ("ports", i, "port"),
+                        f"a LoadBalancer may not expose port {KUBELET_PORT}: the kubelet uses it",
+                        "pick another Service port (targetPort can still be "
+                        f"{KUBELET_PORT})",
+                        "bad-port",
+                    )
+
+    def _enum(
+        self,
+        spec: Mapping[str, Any],
+        path: FieldPath,
+        key: str,
+        allowed: tuple[str, ...],
+        code: str,
+    ) -> str | None:
+        """The value of an enum field (None when absent or invalid), with an error if invalid."""
+        value = spec.get(key)
+        if value is None or value == "":
+            return None
+        text = self.string(value, path + (key,), key)
+        if text is None:
+            return None
+        if text in allowed:
+            return text
+        same = [a for a in allowed if a.lower() == text.lower()]
+        hint = (
+            f"values are case-sensitive: write `{same[0]}`"
+            if same
+            else f"use {' or '.join(f'`{a}`' for a in allowed)}"
+        )
+        self.error(path + (key,), f"{key} {show(text)} is not supported", hint, code)
+        return None
 
     def service_selector(self, value: Any, path: FieldPath) -> None:
         if isinstance(value, dict) and any(k in _SELECTOR_FIELDS for k in value):
@@ -275,3 +429,165 @@ class ServiceRules(MetadataRules):
                 )
             else:
                 seen[(number, protocol)] = path
+
+    # ---- EndpointSlice (discovery.k8s.io/v1) and Endpoints (v1) ---------------------------------
+
+    def _endpoint_address(self, value: Any, path: FieldPath, family: str | None) -> None:
+        """An endpoint IP: valid, of the slice's family, and not loopback or link-local."""
+        text = self.string(value, path, "address")
+        if text is None:
+            return
+        if not is_address(text):
+            self.error(path, f"{show(text)} is not an IP address", "write e.g. `10.1.2.3`", "bad-ip")
+            return
+        addr = ipaddress.ip_address(text)
+        if family is not None and f"IPv{addr.version}" != family:
+            self.error(
+                path,
+                f"{text} is an IPv{addr.version} address in a slice of addressType {family}",
+                "put addresses of each family in their own EndpointSlice",
+                "bad-ip",
+            )
+        elif addr.is_loopback or addr.is_link_local or addr.is_unspecified:
+            self.error(
+                path,
+                f"{text} may not be an endpoint: loopback, link-local and unspecified "
+                "addresses are refused",
+                "use the address of the pod or machine that serves the Service",
+                "bad-ip",
+            )
+
+    def _endpoint_port(
+        self, item: Any, path: FieldPath, names: dict[str, FieldPath], *, need_name: bool,
+        need_port: bool,
+    ) -> None:
+        entry = self.mapping(item, path, "this ports entry")
+        if entry is None:
+            return
+        name = entry.get("name")
+        if name is None or name == "":
+            if need_name:
+                self.error(
+                    path + ("name",),
+                    "when there is more than one port, every port needs the name of its "
+                    "Service port",
+                    "add `name:` with the Service port's name",
+                    "missing-port-name",
+                )
+        else:
+            text = self.string(name, path + ("name",), "name")
+            if text is not None:
+                problem = dns_label_error(text)
+                if problem:
+                    self.error(
+                        path + ("name",),
+                        f"port name {show(text)} {problem}",
+                        "use the Service port's name, e.g. `http`",
+                        "bad-port-name",
+                    )
+                elif text in names:
+                    self.error(
+                        path + ("name",),
+                        f"two ports here are named {show(text)}",
+                        "give each port its own name",
+                        "duplicate-port-name",
+                    )
+                else:
+                    names[text] = path
+        if entry.get("port") is not None:
+            self.port_number(entry["port"], path + ("port",), "port")
+        elif need_port:
+            self.error(
+                path + ("port",),
+                "this port has no `port` number",
+                "add `port:` with the endpoint's port (the Service's targetPort)",
+                "missing-field",
+            )
+        self.protocol(entry.get("protocol"), path + ("protocol",))
+
+    def endpoint_slice(self, obj: Mapping[str, Any]) -> None:
+        self.metadata(obj, "EndpointSlice", "subdomain")
+        family: str | None = None
+        raw_type = obj.get("addressType")
+        if raw_type is None:
+            self.error(
+                ("addressType",),
+                "an EndpointSlice needs `addressType`",
+                "add `addressType: IPv4` (or IPv6)",
+                "missing-field",
+            )
+        else:
+            text = self.string(raw_type, ("addressType",), "addressType")
+            if text is not None and text not in ADDRESS_TYPES:
+                same = [t for t in ADDRESS_TYPES if t.lower() == text.lower()]
+                self.error(
+                    ("addressType",),
+                    f"addressType {show(text)} is not supported",
+                    f"write `{same[0]}`" if same else "use IPv4, IPv6 or FQDN",
+                    "bad-address-type",
+                )
+            elif text in ("IPv4", "IPv6"):
+                family = text
+        eps = self.seq(obj.get("endpoints"), ("endpoints",), "endpoints")
+        if eps is not None and len(eps) > 1000:
+            self.error(("endpoints",), "an EndpointSlice holds at most 1000 endpoints", None, "too-many")
+        for i, ep in enumerate(eps or []):
+            epath: FieldPath = ("endpoints", i)
+            entry = self.mapping(ep, epath, "this endpoint")
+            if entry is None:
+                if ep is None:
+                    self.error(epath, "this endpoint is empty", "write `- addresses: [10.1.2.3]`", "missing-field")
+                continue
+            addrs = self.seq(entry.get("addresses"), epath + ("addresses",), "addresses")
+            if not addrs:
+                self.error(
+                    epath + ("addresses",),
+                    "an endpoint needs at least one address",
+                    "write `addresses: [10.1.2.3]`",
+                    "missing-field",
+                )
+            elif len(addrs) > 100:
+                self.error(epath + ("addresses",), "an endpoint has at most 100 addresses", None, "too-many")
+            for j, addr in enumerate(addrs or []):
+                if family is not None:
+                    self._endpoint_address(addr, epath + ("addresses", j), family)
+                else:
+                    self.string(addr, epath + ("addresses", j), "address")
+            cond = self.mapping(entry.get("conditions"), epath + ("conditions",), "conditions")
+            for key in ("ready", "serving", "terminating"):
+                if cond is not None:
+                    self.boolean(cond.get(key), epath + ("conditions", key), key)
+            self.mapping(entry.get("targetRef"), epath + ("targetRef",), "targetRef")
+        ports = self.seq(obj.get("ports"), ("ports",), "ports")
+        if ports is not None and len(ports) > 100:
+            self.error(("ports",), "an EndpointSlice has at most 100 ports", None, "too-many")
+        names: dict[str, FieldPath] = {}
+        for i, item in enumerate(ports or []):
+            self._endpoint_port(item, ("ports", i), names, need_name=False, need_port=False)
+
+    def endpoints_object(self, obj: Mapping[str, Any]) -> None:
+        self.metadata(obj, "Endpoints", "subdomain")
+        subsets = self.seq(obj.get("subsets"), ("subsets",), "subsets")
+        for i, subset in enumerate(subsets or []):
+            spath: FieldPath = ("subsets", i)
+            entry = self.mapping(subset, spath, "this subset")
+            if entry is None:
+                continue
+            for key in ("addresses", "notReadyAddresses"):
+                items = self.seq(entry.get(key), spath + (key,), key)
+                for j, item in enumerate(items or []):
+                    apath = spath + (key, j)
+                    addr = self.mapping(item, apath, "this address")
+                    if addr is None:
+                        continue
+                    if addr.get("ip") is None:
+                        self.error(apath + ("ip",), "this address has no `ip`", "add `ip: 10.1.2.3`", "missing-field")
+                    else:
+                        self._endpoint_address(addr["ip"], apath + ("ip",), None)
+            ports = self.seq(entry.get("ports"), spath + ("ports",), "ports")
+            names: dict[str, FieldPath] = {}
+            for k, item in enumerate(ports or []):
+                self._endpoint_port(
+                    item, spath + ("ports", k), names,
+                    need_name=len(ports or []) > 1, need_port=True,
+                )
