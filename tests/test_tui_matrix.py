@@ -219,3 +219,49 @@ async def test_many_long_columns_become_numbers_with_a_legend(tmp_path: Path) ->
         legend = ["".join(s.text for s in grid.render_line(first + i)) for i in range(len(cols))]
         for i, peer in enumerate(cols):
             assert legend[i].split() == [str(i + 1), peer.id]
+
+
+ALPHA_AND_EMPTY = """\
+apiVersion: net.alpha.kubernetes.io/v1alpha1
+kind: NetworkPolicy
+metadata: {name: old, namespace: storefront}
+spec:
+  podSelector: {matchLabels: {app: catalog-api}}
+  ingress: []
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: nothing, namespace: storefront}
+spec:
+  podSelector: {matchLabels: {app: shop}}
+"""
+
+
+@async_test
+async def test_lint_and_loader_warnings_next_to_the_checks(tmp_path: Path) -> None:
+    app, _ = make_app(tmp_path, NAMES)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        editor = screen.query_one("#editor")
+        editor.load_text(ALPHA_AND_EMPTY)
+        screen.schedule_evaluation(immediate=True)
+        await settle(pilot)
+        checks = str(screen.query_one("#checks").render())
+        # Located, after the checks: the alpha translation and the selector that selects nothing.
+        assert checks.index("Warnings 2") > checks.index("Checks")
+        assert "line 1:1: this is a 2016 alpha NetworkPolicy" in checks
+        assert "line 12:3: spec.podSelector (app=shop) selects no pod" in checks
+
+
+@async_test
+async def test_sandbox_shows_warnings_beside_the_matrix(tmp_path: Path) -> None:
+    session = Session.open([], tmp_path / "progress.json", include_builtin=False)
+    text = pod("catalog-api", [8080]) + "---\n" + ALPHA_AND_EMPTY
+    app = TutorApp(session, sandbox=(text, []))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        warnings = str(app.screen.query_one("#warnings").render())
+        assert "Warnings 2" in warnings
+        assert "translated it to the networking.k8s.io/v1" in warnings.replace("\n", " ")
+        assert "selects no pod in namespace storefront" in warnings

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from k8snet_tutor.core.cluster import NAME_LABEL, Cluster, Namespace, build_cluster, merge_text
 from k8snet_tutor.core.evaluate import Evaluator, IPBlockMode
 from k8snet_tutor.core.legacy import is_alpha_policy
+from k8snet_tutor.core.lint import lint
 from k8snet_tutor.core.manifests import Document, load_text
 from k8snet_tutor.core.problems import Problem
 from k8snet_tutor.learning.checks import (
@@ -42,6 +43,9 @@ class Evaluation:
     problems: tuple[Problem, ...] = ()  # of the edited text only
     report: CheckReport | None = None  # a lesson's graded checks
     seconds: float = 0.0
+    # Loader warnings and notes of the edited text, then lint warnings located in it ("this
+    # policy selects no pod", DNS blocked, the alpha -> v1 translation...).
+    warnings: tuple[Problem, ...] = ()
     _changed: dict[tuple[int, str], set[tuple[int, int]]] = field(
         default_factory=dict, repr=False, compare=False
     )
@@ -159,6 +163,19 @@ def join(background: Cluster, learner: Cluster) -> Cluster | None:
     return out
 
 
+def warnings_of(
+    problems: list[Problem] | tuple[Problem, ...], evaluator: Evaluator, source: str
+) -> tuple[Problem, ...]:
+    """The edited text's warnings and notes, then the lint warnings located in it."""
+    out = [p for p in problems if p.severity != "error" and p.file == source]
+    seen = {(p.line, p.column, p.message) for p in out}
+    for p in lint(evaluator):
+        if p.file == source and (p.line, p.column, p.message) not in seen:
+            seen.add((p.line, p.column, p.message))
+            out.append(p)
+    return tuple(out)
+
+
 class LessonEvaluator:
     """Evaluates texts against one lesson: the background and goal addresses are read once."""
 
@@ -188,7 +205,9 @@ class LessonEvaluator:
         view = (
             lesson_view(report.cluster, report.evaluator, report.cells()) if report.valid else None
         )
-        return Evaluation(text, view, tuple(report.problems), report, time.perf_counter() - started)
+        warnings = warnings_of(report.problems, report.evaluator, LEARNER_SOURCE)
+        seconds = time.perf_counter() - started
+        return Evaluation(text, view, tuple(report.problems), report, seconds, warnings)
 
 
 class SandboxEvaluator:
@@ -204,7 +223,9 @@ class SandboxEvaluator:
         if any(p.severity == "error" and p.code == "yaml-syntax" for p in problems):
             # A syntax error hides whole documents: keep the last good matrix instead.
             return Evaluation(text, None, tuple(problems), None, time.perf_counter() - started)
-        view = sandbox_view(cluster, Evaluator(cluster, ipblocks=self.ipblocks))
+        evaluator = Evaluator(cluster, ipblocks=self.ipblocks)
+        view = sandbox_view(cluster, evaluator)
         ordered = [p for p in problems if p.severity != "error"]
         ordered += [p for p in problems if p.severity == "error"]
-        return Evaluation(text, view, tuple(ordered), None, time.perf_counter() - started)
+        warnings = warnings_of(problems, evaluator, SANDBOX_SOURCE)
+        return Evaluation(text, view, tuple(ordered), None, time.perf_counter() - started, warnings)

@@ -219,6 +219,10 @@ class LessonScreen(WorkbenchScreen):
                     )
                 if r.hint:
                     text.append(f"   hint: {r.hint}\n", style="italic")
+        warnings = self.warnings_text(evaluation)
+        if warnings.plain:
+            text.append("\n")
+            text.append_text(warnings)
         self.set_text("#checks", text)
 
     def _render_success(self) -> None:

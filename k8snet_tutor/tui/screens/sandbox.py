@@ -114,6 +114,7 @@ class SandboxScreen(WorkbenchScreen):
 
     VIEWS = (("matrix", "Matrix"), ("yaml", "YAML"))
     VIEW_FOCUS = {"yaml": "#editor", "matrix": "#matrix"}
+    WARNINGS_BESIDE_MATRIX = True
     BINDINGS = [
         *help_data.bindings(help_data.SANDBOX_KEYS),
         Binding("f11", "view(-1)", "Prev view", show=False, priority=True),
@@ -174,7 +175,7 @@ class SandboxScreen(WorkbenchScreen):
         return self.evaluator.evaluate(text)
 
     def evaluated(self, evaluation: Evaluation) -> None:
-        pass
+        self.set_text("#warnings", self.warnings_text(evaluation))
 
     def update_status(self) -> None:
         evaluation = self.last

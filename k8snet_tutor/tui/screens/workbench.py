@@ -41,6 +41,7 @@ class WorkbenchScreen(Screen[None]):
     """
 
     VIEWS: ClassVar[tuple[tuple[str, str], ...]] = ()  # (id, label) of the narrow-mode tabs
+    WARNINGS_BESIDE_MATRIX: ClassVar[bool] = False  # else the subclass shows them elsewhere
 
     def __init__(self) -> None:
         super().__init__()
@@ -111,6 +112,8 @@ class WorkbenchScreen(Screen[None]):
             yield Static(
                 "Move the cursor onto a cell to see why it is allowed or denied.", id="explanation"
             )
+            if self.WARNINGS_BESIDE_MATRIX:
+                yield Static("", id="warnings")
 
     @property
     def editor(self) -> YamlEditor:
@@ -422,6 +425,28 @@ class WorkbenchScreen(Screen[None]):
             text.append("\n")
         if len(evaluation.errors) > 3:
             text.append(f"... and {len(evaluation.errors) - 3} more errors\n", style="red")
+        return text
+
+    def warnings_text(self, evaluation: Evaluation | None, limit: int = 6) -> Text:
+        """Loader and lint warnings of the edited text, located (line:column), with hints."""
+        text = Text()
+        warnings = evaluation.warnings if evaluation is not None else ()
+        if not warnings:
+            return text
+        n = len(warnings)
+        text.append(f"Warnings {n}\n" if n > 1 else "Warning\n", style="bold")
+        for p in warnings[:limit]:
+            where = f"line {p.line}:{p.column}" if p.line is not None else p.location
+            mark = "⚠" if p.severity == "warning" else "ℹ"
+            text.append(f" {mark} {where}: ", style="bold yellow" if mark == "⚠" else "bold")
+            text.append(p.message.rstrip())
+            if p.obj:
+                text.append(f" [{p.obj}]", style="dim")
+            text.append("\n")
+            if p.hint:
+                text.append(f"   hint: {p.hint}\n", style="italic dim")
+        if n > limit:
+            text.append(f"   ... and {n - limit} more\n", style="dim")
         return text
 
     # -- keys ------------------------------------------------------------------------------------

@@ -151,7 +151,7 @@ class MatrixGrid(ScrollView, can_focus=True):
         Binding("home", "jump(0)", show=False),
         Binding("end", "jump(1)", show=False),
         Binding("enter", "select", "Explain", show=False),
-        Binding("n", "screen.next_wrong(1)", "Next wrong"),
+        Binding("n", "screen.next_wrong(1)", "Next wrong", show=False),
         Binding("p", "screen.next_wrong(-1)", "Prev wrong", show=False),
     ]
 
