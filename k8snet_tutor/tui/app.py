@@ -180,6 +180,9 @@ class TutorApp(App[None]):
                 flush()
 
     async def action_quit(self) -> None:
+        confirm = getattr(self.screen, "confirm_quit", None)
+        if callable(confirm) and confirm():
+            return  # the screen asks first (unsaved sandbox edits)
         self.flush()
         await super().action_quit()
 

@@ -149,6 +149,13 @@ SANDBOX_KEYS: tuple[Key, ...] = (
     ),
     Key("ctrl+o", "export", "Export", "Export the matrix to a file (.csv, .md or .json)."),
     Key(
+        "ctrl+s",
+        "save_yaml",
+        "Save",
+        "Save the edited YAML to a file you name (a copy: the files you opened never change).",
+        show=False,
+    ),
+    Key(
         "escape",
         "back",
         "Back",

@@ -18,11 +18,13 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input, Static
 
 from k8snet_tutor.core import manifests
+from k8snet_tutor.core.cluster import Pod
 from k8snet_tutor.core.evaluate import IPBlockMode
 from k8snet_tutor.core.matrix import Matrix, to_csv, to_json, to_markdown
 from k8snet_tutor.core.ports import PortProbe
 from k8snet_tutor.learning.evaluation import Evaluation, SandboxEvaluator
 from k8snet_tutor.learning.matrix_view import ALL_PORTS
+from k8snet_tutor.learning.progress import atomic_write
 from k8snet_tutor.learning.served import OutsideSessionFolder, user_path
 from k8snet_tutor.tui import help_data
 from k8snet_tutor.tui.messages import MatrixExported
@@ -131,6 +133,8 @@ class SandboxScreen(WorkbenchScreen):
     ) -> None:
         super().__init__()
         self.original = text
+        self.saved_text = text  # what is saved somewhere: the original, or the last Ctrl+S
+        self.saved_path: str | None = None
         self.files = list(files)
         self.ipblocks: IPBlockMode = ipblocks
         self.evaluator = SandboxEvaluator(ipblocks=ipblocks)
@@ -144,7 +148,7 @@ class SandboxScreen(WorkbenchScreen):
         elif self.files:
             first = self.files[0] if len(self.files) == 1 else f"{len(self.files)} files"
             title.append(f" {first}", style="bold")
-        title.append("  edits stay here: your files are never written", style="dim")
+        title.append("  your files are never changed; ctrl+s saves a copy", style="dim")
         yield Static(title, id="title")
         yield from self.compose_view_tabs()
         with Horizontal(id="body"):
@@ -193,7 +197,7 @@ class SandboxScreen(WorkbenchScreen):
             if self.model is not None:
                 ev = self.model.evaluator
                 text.append(
-                    f"{len(ev.pods)} pods · {len(self.model.cluster.services)} services · "
+                    f"{workload_summary(ev.pods)} · {len(self.model.cluster.services)} services · "
                     f"{len(ev.policies)} policies · port {self.port}",
                 )
                 if self.last_seconds:
@@ -276,17 +280,102 @@ class SandboxScreen(WorkbenchScreen):
         self.post_message(MatrixExported(str(target), fmt))
         return fmt
 
+    @property
+    def unsaved(self) -> bool:
+        """Edits that are in no file yet (neither the original nor a copy saved with Ctrl+S)."""
+        return self.editor.text != self.saved_text
+
     def action_back(self) -> None:
+        """Esc: in the filter, clear it (then leave it); elsewhere leave the sandbox, asking
+        first when there are unsaved edits."""
+        filter_input = self.query_one("#filter", Input)
+        if filter_input.has_focus:
+            if filter_input.value:
+                filter_input.value = ""
+            else:
+                self.matrix.focus()
+            return
+
         def done(yes: bool | None) -> None:
             if yes:
                 self.app.action_home()  # type: ignore[attr-defined]
 
-        if self.editor.text != self.original:
+        if self.unsaved:
             self.app.push_screen(
                 ConfirmScreen(
-                    "Leave the sandbox?", "Your edits are not saved anywhere.", yes="Leave"
+                    "Leave the sandbox?",
+                    "Your edits are not saved anywhere (ctrl+s saves a copy).",
+                    yes="Leave",
                 ),
                 done,
             )
         else:
             self.app.action_home()  # type: ignore[attr-defined]
+
+    def confirm_quit(self) -> bool:
+        """Ctrl+Q: with unsaved edits, ask first (True: the question is on screen)."""
+        if not self.unsaved:
+            return False
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.app.exit()
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Quit with unsaved sandbox edits?",
+                "Your edits are not saved anywhere (ctrl+s saves a copy).",
+                yes="Quit",
+                no="Stay",
+            ),
+            done,
+        )
+        return True
+
+    def action_save_yaml(self) -> None:
+        def done(path: str | None) -> None:
+            if path:
+                self.save_yaml(path)
+
+        self.app.push_screen(
+            PromptScreen(
+                "Save the edited YAML to a file",
+                self.saved_path or "sandbox.yaml",
+                "A copy: the files you opened are never changed.",
+            ),
+            done,
+        )
+
+    def save_yaml(self, path: str) -> Path | None:
+        """Write the editor's text to `path` (in a served session: inside its folder)."""
+        text = self.editor.text
+        try:
+            target = user_path(path)
+            atomic_write(target, text)
+        except OutsideSessionFolder as exc:
+            self.notify(str(exc), severity="error")
+            return None
+        except OSError as exc:
+            self.notify(f"Could not write {path}: {exc.strerror or exc}", severity="error")
+            return None
+        self.saved_text = text
+        self.saved_path = path
+        self.notify(f"Saved the YAML to {target}")
+        return target
+
+
+def workload_summary(pods: Sequence[Pod]) -> str:
+    """`8 Deployments, 12 pods`: the workloads by kind, then the pods they stand for."""
+    kinds: dict[str, int] = {}
+    total = 0
+    for pod in pods:
+        total += pod.replicas
+        doc = pod.origin.document
+        kind = doc.data.get("kind") if doc is not None and isinstance(doc.data, dict) else "Pod"
+        if kind != "Pod":
+            kinds[str(kind)] = kinds.get(str(kind), 0) + 1
+    pods_text = f"{total} pod{'s' if total != 1 else ''}"
+    if not kinds:
+        return pods_text
+    parts = [f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in sorted(kinds.items())]
+    return ", ".join([*parts, pods_text])
