@@ -62,7 +62,8 @@ class Mutation:
     documents: tuple[Doc, ...] = field(repr=False, compare=False)
 
     def text(self) -> str:
-        return yaml.safe_dump_all(list(self.documents), sort_keys=False)
+        dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+        return yaml.dump_all(list(self.documents), Dumper=dumper, sort_keys=False)
 
 
 def _obj_name(doc: Doc) -> str:
@@ -749,10 +750,23 @@ def connectivity(cluster: Cluster, scope: Scope) -> Cells:
 
     cells: Cells = {}
     pods = [p for p in ev.pods if not p.host_network]
-    for src in pods:
-        for dst in pods:
-            if src.id != dst.id:
-                cells[(src.id, dst.id, "pod")] = allowed(ev.connections(src, dst))
+    # Distinct pods of one class are treated alike: the class matrix has every pair.
+    klass = {p.id: ev.class_index(p) for p in pods}
+    matrix = ev.class_matrix()
+    masks: dict[int, frozenset[tuple[int, str]]] = {}
+    ids = [p.id for p in pods]
+    classes = [klass[i] for i in ids]
+    for si, src_id in enumerate(ids):
+        row = matrix[classes[si]]
+        for di, dst_id in enumerate(ids):
+            if si == di:
+                continue
+            cid = row[classes[di]]
+            got = masks.get(cid)
+            if got is None:
+                got = allowed(ev.conns[cid])
+                masks[cid] = got
+            cells[(src_id, dst_id, "pod")] = got
     exts = [ev.external_for_address(a, as_source=True) for a in scope.externals]
     for ext, text in zip(exts, scope.externals, strict=True):
         for pod in pods:
@@ -763,10 +777,21 @@ def connectivity(cluster: Cluster, scope: Scope) -> Cells:
     for svc in ev.cluster.services:
         for sp in svc.ports:
             probe = PortProbe(sp.port, sp.protocol)
+            # A source's verdict depends on its class, and on whether it is an endpoint itself
+            # (a pod always reaches itself).
+            seen: dict[tuple[int, str], bool] = {}
+            endpoint_ids: set[str] | None = None
             for src in pods:
-                cells[(src.id, f"svc:{svc.id}", str(probe))] = reach_service(
-                    ev, src, svc, probe
-                ).allowed
+                key2 = (klass[src.id], src.id if endpoint_ids and src.id in endpoint_ids else "")
+                verdict = seen.get(key2) if endpoint_ids is not None else None
+                if verdict is None:
+                    result = reach_service(ev, src, svc, probe)
+                    if endpoint_ids is None:
+                        endpoint_ids = {e.pod.id for e in result.endpoints}
+                        key2 = (klass[src.id], src.id if src.id in endpoint_ids else "")
+                    verdict = result.allowed
+                    seen[key2] = verdict
+                cells[(src.id, f"svc:{svc.id}", str(probe))] = verdict
             for ext_port in {sp.port, sp.node_port} - {None}:
                 assert ext_port is not None
                 ext_probe = PortProbe(ext_port, sp.protocol)
@@ -885,8 +910,7 @@ def goal_strength(
         if not report.valid:
             out.invalid += 1
             continue
-        docs, problems = load_text(text, "mutation")
-        mcluster = build_cluster([*bg_docs, *docs], [*bg_problems, *problems])
+        mcluster = report.cluster
         # The variant may name new ipBlock edges: compare on both sets of addresses.
         extra = [a for a in ipblock_edges([mcluster]) if a not in scope.externals]
         if extra:
