@@ -1938,8 +1938,9 @@ ISSUE_8 = [
         # A headless Service has no virtual IP and no port translation: clients reach the pods
         # on the port they dial (80), where nothing listens.
         edits=(("  type: ClusterIP\n", "  type: ClusterIP\n  clusterIP: None\n"),),
-        fails=("reach",),
+        fails=("reach", "target"),
         cells=(cell("reach", "default/client -> svc:default/web on 80/TCP", "port"),),
+        reasons=(("target", "no port translation"),),
     ),
     Answer(
         "namespaces-and-or",

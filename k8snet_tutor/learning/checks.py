@@ -576,6 +576,18 @@ class _Grader:
                 f"Service {svc.id} has no endpoints, so port {c.port} reaches no pod"
             )
             return
+        if svc.headless and isinstance(c.port.port, int):
+            # No proxy, no translation: a client dials a pod address from DNS on the port it
+            # chose, so `targetPort` never applies (core.services.plan says the same; a port
+            # *name* is an SRV lookup, which does give the endpoint's port: graded below).
+            dialled = c.port.port
+            if dialled != c.target:
+                result.reasons.append(
+                    f"Service {svc.id} is headless (clusterIP: None): it has no virtual IP and "
+                    f"no port translation, so a client that dials port {dialled} reaches the pod "
+                    f"on {dialled}, not on {c.target}; targetPort is not used"
+                )
+            return
         if isinstance(c.target, str) and sp.target_port != c.target:
             result.reasons.append(
                 f"port {c.port} of Service {svc.id} has targetPort {sp.target_port!r}, the goal "
