@@ -56,39 +56,54 @@ def fit(text: str, width: int) -> str:
     return text[:head] + "…" + (text[-tail:] if tail else "")
 
 
-def _shared(name: str, others: list[str], *, suffix: bool) -> int:
-    """How many characters of `name` (from the start, or the end) it shares with some other
-    name, counted to a separator so that words stay whole."""
-    longest = 0
-    for other in others:
-        if other == name:
+def _common(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _shared_lengths(names: list[str]) -> list[int]:
+    """For each name, the longest start it shares with another name (sorted neighbours are
+    the closest, so this is O(n log n))."""
+    order = sorted(range(len(names)), key=names.__getitem__)
+    out = [0] * len(names)
+    for k in range(len(order) - 1):
+        i, j = order[k], order[k + 1]
+        if names[i] == names[j]:
             continue
-        a, b = (name[::-1], other[::-1]) if suffix else (name, other)
-        n = 0
-        for x, y in zip(a, b, strict=False):
-            if x != y:
-                break
-            n += 1
-        longest = max(longest, n)
-    text = name[::-1] if suffix else name
-    return max((i + 1 for i in range(longest) if text[i] in SEPARATORS), default=0)
+        n = _common(names[i], names[j])
+        out[i] = max(out[i], n)
+        out[j] = max(out[j], n)
+    return out
+
+
+def _cut(text: str, shared: int) -> int:
+    """Cut after the last separator inside the shared part, so that words stay whole."""
+    return max((i + 1 for i in range(shared) if text[i] in SEPARATORS), default=0)
 
 
 def short_labels(names: list[str], width: int) -> list[str]:
     """Each name in at most `width` characters, keeping what tells it apart from the others:
     a prefix it shares with another name (`catalog-` in `catalog-api`, `catalog-db`) is dropped
     first (`…api`, `…db`), then a shared suffix (`-service`), then the middle."""
+    if all(len(name) <= width for name in names):
+        return list(names)
+    heads = _shared_lengths(names)
+    tails = _shared_lengths([name[::-1] for name in names])
     out: list[str] = []
-    for name in names:
+    for name, shared_head, shared_tail in zip(names, heads, tails, strict=True):
         if len(name) <= width:
             out.append(name)
             continue
-        head = _shared(name, names, suffix=False)
+        head = _cut(name, shared_head)
         label = "…" + name[head:] if head else name
         if len(label) > width and head:
-            tail = _shared(name, names, suffix=True)
+            tail = _cut(name[::-1], shared_tail)
             if tail and len(name) - tail > head:
-                label = ("…" if head else "") + name[head : len(name) - tail] + "…"
+                label = "…" + name[head : len(name) - tail] + "…"
         out.append(label if len(label) <= width else fit(label, width).rstrip())
     return out
 
