@@ -69,7 +69,7 @@ def _read_text(path: str) -> tuple[str | None, str | None]:
             raw = handle.read(manifests.MAX_FILE_BYTES + 1)
     except OSError as exc:
         return None, str(exc.strerror or exc)
-    text, problem = manifests._decode(raw, path)
+    text, problem = manifests.decode_text(raw, path)
     return text, (problem.message if problem is not None else None)
 
 
