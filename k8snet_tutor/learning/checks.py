@@ -581,12 +581,21 @@ class _Grader:
             # chose, so `targetPort` never applies (core.services.plan says the same; a port
             # *name* is an SRV lookup, which does give the endpoint's port: graded below).
             dialled = c.port.port
-            if dialled != c.target:
-                result.reasons.append(
-                    f"Service {svc.id} is headless (clusterIP: None): it has no virtual IP and "
-                    f"no port translation, so a client that dials port {dialled} reaches the pod "
-                    f"on {dialled}, not on {c.target}; targetPort is not used"
-                )
+            for pod in eps:
+                if isinstance(c.target, int):
+                    wanted: int | None = c.target
+                else:
+                    named = pod.named_port(c.target, c.port.protocol)
+                    wanted = named.port if named is not None else None
+                if wanted != dialled:
+                    where = f"{c.target}" if isinstance(c.target, int) else (
+                        f"{c.target!r} ({wanted})" if wanted is not None else f"{c.target!r}"
+                    )
+                    result.reasons.append(
+                        f"Service {svc.id} is headless (clusterIP: None): it has no virtual IP "
+                        f"and no port translation, so a client that dials port {dialled} "
+                        f"reaches {pod.id} on {dialled}, not on {where}; targetPort is not used"
+                    )
             return
         if isinstance(c.target, str) and sp.target_port != c.target:
             result.reasons.append(
