@@ -223,8 +223,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pods", type=int, default=300, help="pods in the sandbox")
     args = parser.parse_args(argv)
 
-    home = tempfile.mkdtemp(prefix="k8snet-bench-")
-    os.environ["K8SNET_TUTOR_HOME"] = home
+    with tempfile.TemporaryDirectory(prefix="k8snet-bench-") as home:
+        os.environ["K8SNET_TUTOR_HOME"] = home
+        return run(args, home)
+
+
+def run(args: argparse.Namespace, home: str) -> int:
     from generate import generate
 
     from k8snet_tutor.tui.app import TutorApp
