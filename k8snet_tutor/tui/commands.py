@@ -1,4 +1,5 @@
-"""The command palette (ctrl+p): go to a lesson, reset the lesson, show a hint, toggle the theme."""
+"""The command palette (ctrl+p): go to a lesson, reset the lesson, show a hint, toggle the theme;
+on the sandbox, its own commands (save the YAML, filter, export, diff, revert, port, view)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,23 @@ from typing import TYPE_CHECKING, Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from k8snet_tutor.tui import help_data
+
 if TYPE_CHECKING:
     from k8snet_tutor.tui.app import TutorApp
+
+# The sandbox's palette commands: (action, title, help). Each action is a key of SANDBOX_KEYS
+# (the palette offers only what the keys do, and a served session drops the same ones).
+SANDBOX_COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("save_yaml", "Save YAML as...", "Save the edited YAML to a file you name (ctrl+s)"),
+    ("filter", "Filter the matrix", "Rows and columns by namespace or name (ctrl+f)"),
+    ("cycle_port", "Next port", "Show the matrix for the next port, or all ports (f9)"),
+    ("export", "Export the matrix", "To a .csv, .md or .json file (ctrl+o)"),
+    ("diff_original", "Diff against the original", "What you changed in the manifests (f4)"),
+    ("revert", "Revert to the original", "Drop your edits (asks first) (f5)"),
+    ("focus_editor", "Go to the editor", "Put the cursor in the YAML editor (ctrl+e)"),
+    ("external_editor", "Edit in $EDITOR", "Edit the YAML in your own editor (f6)"),
+)
 
 
 class TutorCommands(Provider):
@@ -49,6 +65,19 @@ class TutorCommands(Provider):
                     partial(screen.run_action, "background"),
                 )
             )
+        if getattr(screen, "is_sandbox_screen", False):
+            offered = {k.action for k in help_data.help_keys(help_data.SANDBOX_KEYS)}
+            for action, title, help_text in SANDBOX_COMMANDS:
+                if action in offered:
+                    out.append((title, help_text, partial(screen.run_action, action)))
+            if getattr(screen, "VIEWS", ()) and screen.has_class("-narrow"):
+                out.append(
+                    (
+                        "Next view",
+                        "Show the next tab of the small-screen layout (ctrl+g)",
+                        partial(screen.run_action, "view(1)"),
+                    )
+                )
         out.append(("Toggle theme", "Switch between light and dark", app.action_toggle_dark))
         out.append(("Help", "Keys and a short guide", app.action_help))
         out.append(("Lessons", "Back to the lesson list", app.action_home))
