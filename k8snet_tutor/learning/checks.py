@@ -8,7 +8,6 @@ with the evaluator's class matrix and only explain the cells that are wrong.
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +28,7 @@ from k8snet_tutor.core.problems import FieldPath, Problem, format_path
 from k8snet_tutor.core.services import endpoints, find_port, reach_service, target_port
 from k8snet_tutor.core.validation import WORKLOAD_KINDS
 from k8snet_tutor.core.verdict import allowed as cell_allowed
+from k8snet_tutor.core.wording import is_address
 from k8snet_tutor.learning.lesson import (
     Check,
     EndpointsCheck,
@@ -239,17 +239,10 @@ def goal_addresses(lesson: Lesson) -> list[str]:
     out: list[str] = []
     for c in lesson.goal:
         for ref in c.names():
-            if _is_address(ref.text) and ref.text not in out:
+            if is_address(ref.text.strip(), cidr=True) and ref.text not in out:
                 out.append(ref.text)
     return out
 
-
-def _is_address(text: str) -> bool:
-    try:
-        ipaddress.ip_network(text.strip(), strict=False)
-    except ValueError:
-        return False
-    return True
 
 
 def _validity(problems: list[Problem]) -> CheckResult:

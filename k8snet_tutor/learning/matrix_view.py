@@ -33,6 +33,7 @@ from k8snet_tutor.core.verdict import (
     reach_of,
     service_targets,
 )
+from k8snet_tutor.core.wording import is_address
 
 __all__ = [
     "ALLOWED",
@@ -119,14 +120,6 @@ def normalise_port(text: str) -> str:
         return str(text)
 
 
-def _is_address(text: str) -> bool:
-    try:
-        ipaddress.ip_network(text, strict=False)
-        return True
-    except ValueError:
-        return False
-
-
 def external_id(ext: External) -> str:
     """A single address as written (`203.0.113.7`), a range as `lo-hi`."""
     return value_text(ext.lo) if ext.lo == ext.hi else ext.id
@@ -163,9 +156,9 @@ class GoalCells:
                 out.cells[port] = {}
                 out.ports.append(port)
             out.cells[port].setdefault((cell.source, cell.destination), []).append(cell)
-            if _is_address(cell.source) and cell.source not in out.addresses_from:
+            if is_address(cell.source, cidr=True) and cell.source not in out.addresses_from:
                 out.addresses_from.append(cell.source)
-            if _is_address(cell.destination) and cell.destination not in out.addresses_to:
+            if is_address(cell.destination, cidr=True) and cell.destination not in out.addresses_to:
                 out.addresses_to.append(cell.destination)
         return out
 
