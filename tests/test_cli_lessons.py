@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -151,6 +152,11 @@ def test_check_unusable_input(capsys: pytest.CaptureFixture[str], tmp_path: Path
 def test_lint_clean_pack(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "lessons", "lint", str(FIXTURES))
     assert code == 0 and "no problems found" in out
+    # The mutation lint runs by default: a figure per lesson (the fixture declares the variants
+    # its goal lets through under `equivalent_mutations`).
+    for lesson_id in ("fixture-policy", "fixture-service"):
+        assert re.search(rf"^{lesson_id}: goal strength (\d+)/\1 \(100%\)", out, re.M), out
+    assert "declared equivalent" in out
 
 
 def test_lint_broken_pack(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -230,3 +230,74 @@ def test_cli_lint_strength_reports_figures_and_survivors(
     assert code == 1
     assert "goal too loose: mutation `NetworkPolicy/default/db:" in out
     assert "strength-fixture: goal strength" in out
+
+
+def test_cli_lint_measures_goal_strength_by_default(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 8: `lessons lint DIR` runs the mutation lint without being asked; a loose goal fails
+    it with a located message that names the mutation and the cell it changed."""
+    from k8snet_tutor.cli.main import main
+
+    path = tmp_path / "strength-fixture.yaml"
+    path.write_text(LESSON, encoding="utf-8")
+    code = main(["lessons", "lint", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert code == 1
+    goal_line = LESSON.splitlines().index("goal:") + 1
+    widened = "NetworkPolicy/default/db:spec.ingress[0].from[0]:add-namespaceSelector"
+    (located,) = [ln for ln in out.splitlines() if f"mutation `{widened}`" in ln]
+    assert located.startswith(f"{path}:{goal_line}:1: error: goal too loose: mutation `{widened}`")
+    # The cell: the copy of api in a namespace the lesson does not have now reaches db.
+    assert f"yet changes {ELSEWHERE}/default-api -> default/db: now allowed on 5432/TCP" in located
+    assert "strength-fixture: goal strength " in out and "(100%)" not in out
+    assert "error(s)" in out and "no problems found" not in out
+
+
+@pytest.mark.parametrize("flag", ["--quick", "--no-strength"])
+def test_cli_lint_can_skip_goal_strength(
+    flag: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from k8snet_tutor.cli.main import main
+
+    (tmp_path / "strength-fixture.yaml").write_text(LESSON, encoding="utf-8")
+    code = main(["lessons", "lint", flag, str(tmp_path)])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "goal too loose" not in out and "strength-fixture: goal strength" not in out
+    assert "goal strength not measured" in out and "no problems found" in out
+
+
+def test_cli_lint_declared_equivalents_pass_and_are_counted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from k8snet_tutor.cli.main import main
+
+    les = fixture_lesson()
+    declared = "".join(
+        f"  - id: '{s.mutation.id}'\n    reason: the task allows it\n"
+        for s in goal_strength(les).survivors
+    )
+    text = LESSON + "equivalent_mutations:\n" + declared
+    (tmp_path / "strength-fixture.yaml").write_text(text, encoding="utf-8")
+    code = main(["lessons", "lint", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    n = declared.count("- id:")
+    assert f"(100%) over {len(mutations(list(yaml.safe_load_all(les.solution))))} mutation(s)" in out
+    assert f", {n} declared equivalent" in out
+    assert "goal strength: 1 of 1 unit(s) at 100%" in out
+
+
+def test_cli_lint_says_when_a_lesson_with_errors_is_not_measured(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from k8snet_tutor.cli.main import main
+
+    broken = LESSON.replace("ports: [{port: 5432}]", "ports: [{port: 9999}]")
+    (tmp_path / "strength-fixture.yaml").write_text(broken, encoding="utf-8")
+    code = main(["lessons", "lint", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "strength-fixture: goal strength not measured (fix the lesson's errors first)" in out
+    assert "goal too loose" not in out

@@ -20,6 +20,7 @@ from k8snet_tutor.learning.lesson import (
     parse_lesson,
 )
 from k8snet_tutor.learning.lint import lint_lessons
+from k8snet_tutor.learning.mutations import Strength
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "lessons"
@@ -193,6 +194,13 @@ def test_builtin_lessons_dir_prefers_the_packaged_folder(
 
 def test_fixture_pack_is_clean() -> None:
     assert lint_lessons(FIXTURES) == []
+    # With the mutation lint too (what `lessons lint` runs by default): the fixture declares the
+    # variants its goal lets through, so every lesson is measured and nothing survives.
+    strengths: list[Strength] = []
+    assert lint_lessons(FIXTURES, mutation=True, strengths=strengths) == []
+    assert sorted(s.unit for s in strengths) == ["fixture-policy", "fixture-service"]
+    assert all(not s.skipped and not s.survivors and s.strength == 1.0 for s in strengths)
+    assert len(next(s for s in strengths if s.unit == "fixture-policy").equivalent) == 3
 
 
 def test_lint_reports_schema_errors_with_positions(tmp_path: Path) -> None:

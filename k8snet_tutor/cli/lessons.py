@@ -3,7 +3,9 @@
   k8snet-tutor lessons list [--format json]        the curriculum, in order
   k8snet-tutor lessons show ID [--starter]         the introduction and the goal (or the starter YAML)
   k8snet-tutor lessons check ID FILE [--format json]   grade your YAML ('-' reads stdin)
-  k8snet-tutor lessons lint [DIR ...] [--strict]   prove that a lesson pack works
+  k8snet-tutor lessons lint [DIR ...] [--strict] [--quick]
+                                                   prove that a lesson pack works, goal strength
+                                                   included (--quick skips the mutation lint)
   k8snet-tutor lessons new ID [--dir DIR]          write a lesson skeleton to fill in
 
 --lessons DIR (repeatable) adds an instructor's lesson folder; so does $K8SNET_TUTOR_LESSONS.
@@ -74,9 +76,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--strict", action="store_true", help="fail on warnings too")
     p.add_argument(
         "--strength",
-        action="store_true",
-        help="also measure goal strength: mutate each solution and fail on variants that "
-        "change connectivity yet pass the goal (see lessons/README.md)",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="measure goal strength (the default): mutate each solution and fail on variants "
+        "that change connectivity yet pass the goal (see lessons/README.md); "
+        "--no-strength skips it",
+    )
+    p.add_argument(
+        "--quick",
+        dest="strength",
+        action="store_false",
+        help="skip the goal-strength mutation lint (same as --no-strength; faster)",
     )
     _add_lessons_option(p, "lesson_dirs_sub")
 
@@ -279,6 +289,8 @@ def _lint(args: argparse.Namespace) -> int:
     if args.strength:
         for line in strength_lines(strengths):
             print(line)
+    else:
+        print("goal strength not measured (--quick or --no-strength); `lessons lint` alone measures it")
     errors = sum(1 for p in problems if p.severity == "error")
     warnings = sum(1 for p in problems if p.severity == "warning")
     if not problems:

@@ -4,7 +4,9 @@ For every lesson file: the schema (with file:line:column), unique ids, known pre
 no cycles), names in checks that exist in the background plus the solution, a reference solution
 that passes every check, a starter that fails at least one (unless `exploration: true`), and the
 prose a learner needs (introduction, hints, explanation, remember). A lesson fresh from
-`k8snet-tutor lessons new` fails with messages that say what to fill in.
+`k8snet-tutor lessons new` fails with messages that say what to fill in. With `mutation=True`
+(what `lessons lint` does unless told `--quick`), also the goal strength of every lesson whose
+other checks pass (see `mutations`).
 """
 
 from __future__ import annotations
@@ -264,7 +266,10 @@ def lint_lesson(
         out.extend(solution_problems)
     if lesson.goal and not lesson.exploration:
         out.extend(_grade(lesson, "starter", should_pass=False))
-        if mutation and not any(p.severity == "error" for p in out):
+        if mutation and any(p.severity == "error" for p in out):
+            if strengths is not None:
+                strengths.append(Strength(lesson.id, skipped="fix the lesson's errors first"))
+        elif mutation:
             strength = goal_strength(lesson, equivalent_mutations(lesson))
             if strengths is not None:
                 strengths.append(strength)

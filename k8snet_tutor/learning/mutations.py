@@ -769,9 +769,9 @@ def connectivity(cluster: Cluster, scope: Scope) -> Cells:
             cells[(src_id, dst_id, "pod")] = got
     exts = [ev.external_for_address(a, as_source=True) for a in scope.externals]
     for ext, text in zip(exts, scope.externals, strict=True):
+        out = ev.external_for_address(text, as_source=False)
         for pod in pods:
             cells[(text, pod.id, "pod")] = allowed(ev.connections_from_external(ext, pod))
-            out = ev.external_for_address(text, as_source=False)
             cells[(pod.id, text, "pod")] = allowed(ev.connections_to_external(pod, out))
     outside = ev.external_for_address(OUTSIDE, as_source=True)
     for svc in ev.cluster.services:
@@ -853,15 +853,19 @@ class Strength:
     invalid: int = 0  # variants the API server would refuse (never pass: the YAML check)
     catching_checks: dict[str, int] = field(default_factory=dict)  # check id -> mutants failed
     seconds: float = 0.0
+    skipped: str = ""  # why the unit was not measured (its solution fails, ...)
 
     @property
     def strength(self) -> float:
         return 1.0 if not self.changing else self.caught / self.changing
 
     def line(self) -> str:
+        if self.skipped:
+            return f"{self.unit}: goal strength not measured ({self.skipped})"
+        declared = f", {len(self.equivalent)} declared equivalent" if self.equivalent else ""
         return (
             f"{self.unit}: goal strength {self.caught}/{self.changing} "
-            f"({self.strength:.0%}) over {self.mutations} mutation(s)"
+            f"({self.strength:.0%}) over {self.mutations} mutation(s){declared}"
         )
 
 
@@ -938,8 +942,19 @@ def goal_strength(
 
 
 def strength_lines(results: Sequence[Strength]) -> Iterator[str]:
+    """One line per unit, then a total over the measured units."""
     for r in results:
         yield r.line()
+    measured = [r for r in results if not r.skipped]
+    if not measured:
+        return
+    caught = sum(r.caught for r in measured)
+    changing = sum(r.changing for r in measured)
+    full = sum(1 for r in measured if r.strength >= 1.0)
+    yield (
+        f"goal strength: {full} of {len(measured)} unit(s) at 100%, {caught}/{changing} "
+        f"connectivity-changing mutation(s) caught"
+    )
 
 
 def equivalent_mutations(lesson: Lesson) -> dict[str, str]:
@@ -987,7 +1002,7 @@ def strength_problems(
                 ("equivalent_mutations",),
                 f"`equivalent_mutations` names {mid!r}, which is no mutation of the solution",
                 severity="warning",
-                hint="`lessons lint --strength` lists the mutations; remove the entry",
+                hint="`lessons lint` names each surviving mutation by its id; remove the entry",
                 code="goal-equivalent-unknown",
             )
         )
@@ -1017,8 +1032,11 @@ def bank_strengths(bank: Any, strengths: list[Strength] | None = None) -> list[P
             continue
         lesson = q.lesson()
         if not check(lesson, q.solution, source="solution").passed:
-            continue  # the bank's lint reports it
-        strength = goal_strength(lesson)
+            # The bank's lint reports it.
+            if strengths is not None:
+                strengths.append(Strength(f"quiz {q.id}", skipped="its solution fails the goal"))
+            continue
+        strength = goal_strength(lesson, equivalent_mutations(lesson))
         strength.unit = f"quiz {q.id}"
         if strengths is not None:
             strengths.append(strength)

@@ -250,7 +250,7 @@ def _equivalent_mutations(r: _Reader, raw: Any) -> dict[str, str] | None:
         if not isinstance(mid, str) or not mid.strip():
             r.report(
                 (*path, i),
-                "an equivalent mutation needs an `id` (as `lessons lint --strength` prints it)",
+                "an equivalent mutation needs an `id` (as `lessons lint` prints it)",
                 "write `- {id: NetworkPolicy/ns/name:spec.podSelector:empty, reason: ...}`",
             )
             ok = False
