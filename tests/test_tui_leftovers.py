@@ -4,6 +4,7 @@ matrix, and lesson titles in the quiz review."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,17 @@ import pytest
 pytest.importorskip("textual")
 
 from textual.command import CommandList, CommandPalette  # noqa: E402
+from textual.widgets import Tabs  # noqa: E402
 
+from k8snet_tutor.learning.locations import settings_path  # noqa: E402
+from k8snet_tutor.learning.settings import (  # noqa: E402
+    Settings,
+    load_settings,
+    remember_theme,
+    remember_view,
+    remembered_view,
+    save_settings,
+)
 from k8snet_tutor.tui.app import TutorApp  # noqa: E402
 from k8snet_tutor.tui.screens.lesson import LessonScreen  # noqa: E402
 from k8snet_tutor.tui.screens.modals import PromptScreen  # noqa: E402
@@ -109,3 +120,81 @@ async def test_the_sandbox_palette_offers_the_next_view_in_the_narrow_layout(
         await pilot.press("enter")
         await pilot.pause()
         assert sandbox.view == "yaml"
+
+
+# -- 2. the layout remembered across runs -----------------------------------------------------------
+def test_settings_keep_the_views_and_the_theme_together(tmp_path: Path) -> None:
+    save_settings(Settings(theme="textual-light"))
+    remember_view("lesson", "matrix")
+    remember_view("sandbox", "yaml")
+    remember_theme("textual-dark")
+    assert load_settings() == Settings(
+        theme="textual-dark", views={"lesson": "matrix", "sandbox": "yaml"}
+    )
+    assert remembered_view("lesson") == "matrix" and remembered_view("quiz") is None
+    settings_path().write_text(json.dumps({"views": {"lesson": 3, "x": ""}}), encoding="utf-8")
+    assert load_settings() == Settings()
+    settings_path().write_text(json.dumps({"views": ["matrix"]}), encoding="utf-8")
+    assert load_settings() == Settings()
+
+
+def shown_view(screen: Any) -> str:
+    """The narrow-layout tab on screen, checked three ways: attribute, class and tab bar."""
+    view = screen.view
+    assert screen.has_class(f"-view-{view}")
+    assert screen.query_one("#views", Tabs).active == f"view-{view}"
+    return str(view)
+
+
+@async_test
+async def test_the_lesson_tab_of_the_small_layout_is_remembered(tmp_path: Path) -> None:
+    app = make_app(tmp_path, lesson_id=LESSON)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LessonScreen) and shown_view(screen) == "lesson"
+        screen.editor.insert("# mine\n", (0, 0))  # the lesson is worked on
+        await settle(pilot)
+        await pilot.press("ctrl+g", "ctrl+g")  # Lesson -> YAML -> Matrix
+        await pilot.pause()
+        assert shown_view(screen) == "matrix"
+        app.flush()
+    assert remembered_view("lesson") == "matrix"
+
+    again = make_app(tmp_path, lesson_id=LESSON)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = again.screen
+        assert isinstance(screen, LessonScreen) and shown_view(screen) == "matrix"
+        # A lesson never worked on still opens on its text: its task is there.
+        await pilot.press("f8")
+        await settle(pilot)
+        assert isinstance(again.screen, LessonScreen) and again.screen is not screen
+        assert shown_view(again.screen) == "lesson"
+    assert remembered_view("lesson") == "matrix"  # opening a lesson is not a choice
+
+
+@async_test
+async def test_the_sandbox_tab_of_the_small_layout_is_remembered(tmp_path: Path) -> None:
+    app = sandbox_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SandboxScreen) and shown_view(screen) == "matrix"
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert shown_view(screen) == "yaml"
+    assert remembered_view("sandbox") == "yaml"
+
+    again = sandbox_app(tmp_path)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(again.screen, SandboxScreen) and shown_view(again.screen) == "yaml"
+
+    # The wide layout has no tabs: nothing is remembered there.
+    wide = sandbox_app(tmp_path)
+    async with wide.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f11")
+        await pilot.pause()
+    assert remembered_view("sandbox") == "yaml"

@@ -35,6 +35,7 @@ class LessonScreen(WorkbenchScreen):
     """One lesson: read, edit, watch the matrix, pass the checks."""
 
     is_lesson_screen = True
+    LAYOUT_KEY = "lesson"
     VIEWS = (("lesson", "Lesson"), ("yaml", "YAML"), ("matrix", "Matrix"), ("checks", "Checks"))
     VIEW_FOCUS = {
         "lesson": "#lesson-pane",
@@ -59,6 +60,11 @@ class LessonScreen(WorkbenchScreen):
         self.opened_at = time.monotonic()
         self._success_rendered = False
         self._flushed = False
+        state = session.state(lesson.id)
+        if state.yaml is None and not state.hints_used and not state.completed:
+            # A lesson never worked on opens on its text (the task is there), whatever tab the
+            # learner used last; the remembered tab is for coming back to a lesson.
+            self.view = self.VIEWS[0][0]
 
     # -- layout -----------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:

@@ -118,6 +118,7 @@ class SandboxScreen(WorkbenchScreen):
     VIEW_FOCUS = {"yaml": "#editor", "matrix": "#matrix"}
     WARNINGS_BESIDE_MATRIX = True
     is_sandbox_screen = True  # the palette offers the sandbox's commands here
+    LAYOUT_KEY = "sandbox"
     BINDINGS = [
         *help_data.bindings(help_data.SANDBOX_KEYS),
         Binding("f11", "view(-1)", "Prev view", show=False, priority=True),

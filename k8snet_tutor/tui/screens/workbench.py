@@ -22,6 +22,7 @@ from textual.worker import get_current_worker
 
 from k8snet_tutor.learning.evaluation import Evaluation
 from k8snet_tutor.learning.matrix_view import MatrixView
+from k8snet_tutor.learning.settings import remember_view, remembered_view
 from k8snet_tutor.tui.messages import EvaluationFinished, EvaluationStarted, MatrixUpdated
 from k8snet_tutor.tui.state import WorkbenchState
 from k8snet_tutor.tui.widgets.matrix_grid import MatrixGrid
@@ -41,6 +42,8 @@ class WorkbenchScreen(Screen[None]):
     """
 
     VIEWS: ClassVar[tuple[tuple[str, str], ...]] = ()  # (id, label) of the narrow-mode tabs
+    # The settings key under which the last narrow-mode tab is remembered ("" = not remembered).
+    LAYOUT_KEY: ClassVar[str] = ""
     WARNINGS_BESIDE_MATRIX: ClassVar[bool] = False  # else the subclass shows them elsewhere
 
     def __init__(self) -> None:
@@ -50,6 +53,10 @@ class WorkbenchScreen(Screen[None]):
         self._debounce: Timer | None = None
         self._shown_text: dict[str, object] = {}  # widget id -> what `set_text` last showed
         self.view = self.VIEWS[0][0] if self.VIEWS else ""
+        if self.LAYOUT_KEY:  # issue 13: layout choices are remembered across runs
+            remembered = remembered_view(self.LAYOUT_KEY)
+            if remembered in {vid for vid, _ in self.VIEWS}:
+                self.view = remembered or self.view
 
     # -- reading the state --------------------------------------------------------------------
     @property
@@ -137,6 +144,8 @@ class WorkbenchScreen(Screen[None]):
     def _show_view(self, view: str) -> None:
         for vid, _ in self.VIEWS:
             self.set_class(vid == view, f"-view-{vid}")
+        if view != self.view and self.LAYOUT_KEY and self.has_class("-narrow"):
+            remember_view(self.LAYOUT_KEY, view)
         self.view = view
         try:
             tabs = self.query_one("#views", Tabs)
