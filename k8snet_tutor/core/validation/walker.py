@@ -1,12 +1,12 @@
-"""The typed-tree walker every kind's rules build on: it records issues and checks mappings,
-lists, numbers, strings, names, label maps and annotations at a path."""
+"""The Kubernetes side of the shared schema walker (`core.walker`): every kind's rules build on
+it. It records issues at a path and adds ports, protocols, label maps and annotations."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from k8snet_tutor.core.problems import FieldPath
+from k8snet_tutor.core.problems import FieldPath, Severity
 from k8snet_tutor.core.validation.formats import (
     _suggest_name,
     dns_label_error,
@@ -16,10 +16,10 @@ from k8snet_tutor.core.validation.formats import (
 )
 from k8snet_tutor.core.validation.issue import Issue
 from k8snet_tutor.core.validation.vocabulary import PROTOCOLS
+from k8snet_tutor.core.walker import SchemaWalker, Wording
 from k8snet_tutor.core.wording import (
     brief,
     describe_type,
-    did_you_mean,
     not_text_reason,
     scalar_text,
     show,
@@ -27,33 +27,22 @@ from k8snet_tutor.core.wording import (
 )
 
 
-class Walker:
+class Walker(SchemaWalker[Issue]):
+    """The Kubernetes side of the shared walker: issues at a path inside one object, and the
+    learner-tuned wording of the API server's type errors."""
+
     def __init__(self) -> None:
-        self.issues: list[Issue] = []
+        super().__init__()
+        self.issues: list[Issue] = self.found
 
-    # ---- recording -------------------------------------------------------------------------
+    def make(
+        self, path: FieldPath, message: str, hint: str | None, severity: Severity, code: str
+    ) -> Issue:
+        return Issue(path, message, hint, severity, code)
 
-    def error(self, path: FieldPath, message: str, hint: str | None = None, code: str = "") -> None:
-        self.issues.append(Issue(path, message, hint, "error", code))
+    # ---- phrasing of the shared type checks ------------------------------------------------
 
-    def warning(
-        self, path: FieldPath, message: str, hint: str | None = None, code: str = ""
-    ) -> None:
-        self.issues.append(Issue(path, message, hint, "warning", code))
-
-    def errors_since(self, mark: int) -> bool:
-        return any(i.severity == "error" for i in self.issues[mark:])
-
-    # ---- types -------------------------------------------------------------------------------
-
-    def mapping(
-        self, value: Any, path: FieldPath, what: str, hint: str | None = None
-    ) -> dict[str, Any] | None:
-        """The value if it is a mapping; None when null/absent; otherwise an issue and None."""
-        if value is None:
-            return None
-        if isinstance(value, dict):
-            return value
+    def mapping_wording(self, value: Any, path: FieldPath, what: str, hint: str | None) -> Wording:
         if hint is None and isinstance(value, list):
             hint = (
                 "remove the leading `- `: a mapping is written as `key: value` lines without dashes"
@@ -63,63 +52,37 @@ class Walker:
                 "write it as `key: value` lines indented under it (or `{key: value}`); "
                 "check the indentation of the lines below"
             )
-        self.error(
-            path,
+        return (
             f"{subject(what)} must be a mapping (key: value pairs), but it is "
             f"{describe_type(value)}",
             hint,
-            "wrong-type",
         )
-        return None
 
-    def seq(
-        self, value: Any, path: FieldPath, what: str, hint: str | None = None
-    ) -> list[Any] | None:
-        """The value if it is a list; None when null/absent; otherwise an issue and None."""
-        if value is None:
-            return None
-        if isinstance(value, list):
-            return value
+    def seq_wording(self, value: Any, path: FieldPath, what: str, hint: str | None) -> Wording:
         if hint is None:
             if isinstance(value, dict):
                 hint = f"`{what}` is a list: start each item with `- `"
             else:
                 hint = f"`{what}` is a list: write `{what}: [{scalar_text(value)}]`"
-        self.error(
-            path, f"`{what}` must be a list, but it is {describe_type(value)}", hint, "wrong-type"
-        )
-        return None
+        return f"`{what}` must be a list, but it is {describe_type(value)}", hint
 
-    def integer(self, value: Any, path: FieldPath, what: str) -> int | None:
-        """The value if it is a whole number (not a boolean); otherwise an issue and None."""
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
+    def integer_wording(self, value: Any, path: FieldPath, what: str) -> Wording:
         if isinstance(value, str) and value.strip().isdigit():
-            self.error(
-                path,
+            return (
                 f"`{what}` must be a number, but it is the string {show(value)}",
                 f"drop the quotes: `{what}: {brief(value.strip())}`",
-                "wrong-type",
             )
-        elif isinstance(value, float):
-            self.error(
-                path,
+        if isinstance(value, float):
+            return (
                 f"`{what}` must be a whole number, not {scalar_text(value)}",
                 "write a whole number, without a decimal point",
-                "wrong-type",
             )
-        else:
-            self.error(
-                path,
-                f"`{what}` must be a number, but it is {describe_type(value)}",
-                "write a whole number without quotes",
-                "wrong-type",
-            )
-        return None
+        return (
+            f"`{what}` must be a number, but it is {describe_type(value)}",
+            "write a whole number without quotes",
+        )
 
-    def string(self, value: Any, path: FieldPath, what: str) -> str | None:
-        if isinstance(value, str):
-            return value
+    def string_wording(self, value: Any, path: FieldPath, what: str) -> Wording:
         hint = None
         if isinstance(value, bool | int | float):
             text = scalar_text(value)
@@ -131,47 +94,46 @@ class Walker:
             )
         elif value is None:
             hint = "write a value after the ':'"
-        self.error(
-            path,
-            f"{subject(what)} must be a string, but it is {describe_type(value)}",
-            hint,
-            "wrong-type",
-        )
-        return None
+        return f"{subject(what)} must be a string, but it is {describe_type(value)}", hint
 
-    def boolean(self, value: Any, path: FieldPath, what: str) -> None:
-        if value is None or isinstance(value, bool):
-            return
+    def boolean_wording(self, value: Any, path: FieldPath, what: str) -> Wording:
         hint = f"write `{what}: true` or `{what}: false`"
         if isinstance(value, str) and value.lower() in ("true", "false"):
             hint = f"drop the quotes: `{what}: {value.lower()}`"
-        self.error(
-            path, f"`{what}` must be true or false, but it is {show(value)}", hint, "wrong-type"
-        )
+        return f"`{what}` must be true or false, but it is {show(value)}", hint
 
-    def fields(
-        self,
-        mapping: Mapping[Any, Any],
-        path: FieldPath,
-        known: Sequence[str],
-        where: str,
-        special: Mapping[str, str] | None = None,
-    ) -> None:
+    def name_wording(self, text: str, what: str, style: str) -> Wording | None:
+        """`style`: "subdomain", "label" (DNS-1123) or "label1035" (must start with a letter)."""
+        if style == "subdomain":
+            problem = dns_subdomain_error(text)
+        else:
+            problem = dns_label_error(text, must_start_with_letter=style == "label1035")
+        if problem is None:
+            return None
+        suggestion = _suggest_name(text, allow_dots=style == "subdomain")
+        if suggestion and style == "label1035" and not suggestion[0].isalpha():
+            suggestion = "x-" + suggestion
+        if "characters long" in problem:
+            hint = "use a shorter name"
+        elif suggestion and suggestion != text:
+            hint = f"for example `{suggestion}`"
+        elif style == "subdomain":
+            hint = "use lower-case letters, digits, '-' and '.', e.g. `web-1`"
+        else:
+            hint = "use lower-case letters, digits and '-', e.g. `web`"
+        return f"{what} {show(text)} {problem}", hint
+
+    def name(
+        self, value: Any, path: FieldPath, what: str, style: str = "label", code: str | None = None
+    ) -> str | None:
+        return super().name(value, path, what, style, "bad-name" if code is None else code)
+
+    def unknown_key_message(self, name: str, where: str) -> str:
         """Unknown fields are errors: the API server's strict field validation refuses them."""
-        for key in mapping:
-            name = str(key)
-            if name in known:
-                continue
-            hint = (special or {}).get(name)
-            if hint is None:
-                guess = did_you_mean(name, known)
-                if guess is not None:
-                    hint = f"did you mean `{guess}`?"
-                else:
-                    hint = f"{where} accepts: {', '.join(f'`{k}`' for k in known)}"
-            self.error(
-                path + (name,), f"unknown field `{brief(name)}` in {where}", hint, "unknown-field"
-            )
+        return f"unknown field `{brief(name)}` in {where}"
+
+    def known_keys_hint(self, known: Sequence[str], where: str) -> str:
+        return f"{where} accepts: {', '.join(f'`{k}`' for k in known)}"
 
     def port_number(self, value: Any, path: FieldPath, what: str) -> int | None:
         number = self.integer(value, path, what)
@@ -206,32 +168,6 @@ class Walker:
         return None
 
     # ---- names and labels ----------------------------------------------------------------
-
-    def name(
-        self, value: Any, path: FieldPath, what: str, style: str, code: str = "bad-name"
-    ) -> None:
-        """`style`: "subdomain", "label" (DNS-1123) or "label1035" (must start with a letter)."""
-        text = self.string(value, path, what)
-        if text is None:
-            return
-        if style == "subdomain":
-            problem = dns_subdomain_error(text)
-        else:
-            problem = dns_label_error(text, must_start_with_letter=style == "label1035")
-        if problem is None:
-            return
-        suggestion = _suggest_name(text, allow_dots=style == "subdomain")
-        if suggestion and style == "label1035" and not suggestion[0].isalpha():
-            suggestion = "x-" + suggestion
-        if "characters long" in problem:
-            hint = "use a shorter name"
-        elif suggestion and suggestion != text:
-            hint = f"for example `{suggestion}`"
-        elif style == "subdomain":
-            hint = "use lower-case letters, digits, '-' and '.', e.g. `web-1`"
-        else:
-            hint = "use lower-case letters, digits and '-', e.g. `web`"
-        self.error(path, f"{what} {show(text)} {problem}", hint, code)
 
     def label_map(
         self, value: Any, path: FieldPath, what: str, hint: str | None = None
