@@ -172,10 +172,10 @@ async def test_fix_question_checks_and_time_limit() -> None:
         editor = screen.query_one("#answer-yaml", TextArea)
         assert editor.text == q.starter
         await pilot.press("ctrl+r")
-        assert "FAIL" in str(screen.query_one("#fix-result", Static).render())
+        assert "\n ✗ " in str(screen.query_one("#fix-result", Static).render())
         editor.text = q.solution
         await pilot.press("ctrl+r")
-        assert "checks pass - well done!" in str(screen.query_one("#fix-result", Static).render())
+        assert "✓ all pass" in str(screen.query_one("#fix-result", Static).render())
         await pilot.click("#quiz-next")
         await pilot.pause()
         assert screen.index == 1

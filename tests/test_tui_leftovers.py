@@ -4,6 +4,7 @@ matrix, and lesson titles in the quiz review."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 from typing import Any
@@ -13,9 +14,10 @@ import pytest
 pytest.importorskip("textual")
 
 from textual.command import CommandList, CommandPalette  # noqa: E402
-from textual.widgets import Tabs  # noqa: E402
+from textual.widgets import Static, Tabs  # noqa: E402
 
 from k8snet_tutor.learning.locations import settings_path  # noqa: E402
+from k8snet_tutor.learning.quiz import FixQuestion  # noqa: E402
 from k8snet_tutor.learning.settings import (  # noqa: E402
     Settings,
     load_settings,
@@ -25,10 +27,14 @@ from k8snet_tutor.learning.settings import (  # noqa: E402
     save_settings,
 )
 from k8snet_tutor.tui.app import TutorApp  # noqa: E402
+from k8snet_tutor.tui.quiz_app import QuizApp  # noqa: E402
 from k8snet_tutor.tui.screens.lesson import LessonScreen  # noqa: E402
 from k8snet_tutor.tui.screens.modals import PromptScreen  # noqa: E402
 from k8snet_tutor.tui.screens.sandbox import SandboxScreen  # noqa: E402
 from k8snet_tutor.tui.session import Session  # noqa: E402
+from k8snet_tutor.tui.widgets.yaml_editor import YamlEditor  # noqa: E402
+from tests.test_quiz_screens import builtin as quiz_bank  # noqa: E402
+from tests.test_quiz_screens import start as start_quiz  # noqa: E402
 from tests.test_tui_app import LESSON, POD, async_test, make_app, settle  # noqa: E402
 
 SANDBOX_TEXT = "---\n".join(
@@ -198,3 +204,36 @@ async def test_the_sandbox_tab_of_the_small_layout_is_remembered(tmp_path: Path)
         await pilot.press("f11")
         await pilot.pause()
     assert remembered_view("sandbox") == "yaml"
+
+
+# -- 3. the quiz's fix check shows ✓/✗ lines like the lessons ---------------------------------------
+def test_the_fix_check_shows_check_and_cross_lines_like_the_lessons() -> None:
+    bank = quiz_bank()
+    q = next(q for q in bank.questions if isinstance(q, FixQuestion) and len(q.goal) >= 2)
+
+    async def go() -> None:
+        app = QuizApp(bank, [q], seed=1, ask_name=False, save=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = await start_quiz(app, pilot)
+            await pilot.press("ctrl+r")  # the starter: some checks fail
+            for _ in range(3):
+                await pilot.pause()
+            text = str(screen.query_one("#fix-result", Static).render())
+            lines = text.splitlines()
+            assert "[pass]" not in text and "[FAIL]" not in text
+            crosses = [line for line in lines if line.startswith(" ✗ ")]
+            ticks = [line for line in lines if line.startswith(" ✓ ")]
+            assert crosses and len(crosses) + len(ticks) == len(q.goal) + 1
+            assert lines[0] == f"Checks {len(ticks)}/{len(q.goal) + 1}"
+            assert any(line.startswith("   • ") for line in lines)  # a failing check's reason
+
+            editor = screen.query_one("#answer-yaml", YamlEditor)
+            editor.load_text(q.solution)
+            await pilot.press("ctrl+r")
+            for _ in range(3):
+                await pilot.pause()
+            text = str(screen.query_one("#fix-result", Static).render())
+            assert text.startswith(f"Checks {len(q.goal) + 1}/{len(q.goal) + 1}  ✓ all pass")
+            assert " ✗ " not in text
+
+    asyncio.run(go())

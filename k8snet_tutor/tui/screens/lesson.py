@@ -16,6 +16,7 @@ from k8snet_tutor.learning.checks import CheckReport
 from k8snet_tutor.learning.evaluation import Evaluation, LessonEvaluator
 from k8snet_tutor.learning.lesson import Lesson
 from k8snet_tutor.tui import help_data
+from k8snet_tutor.tui.check_lines import append_check
 from k8snet_tutor.tui.help_data import TOPIC_NAMES
 from k8snet_tutor.tui.messages import (
     HintRevealed,
@@ -211,20 +212,7 @@ class LessonScreen(WorkbenchScreen):
                 text.append(
                     "   (the checks below are from your last valid YAML)\n", style="dim italic"
                 )
-            if r.passed:
-                text.append(" ✓ ", style="bold green")
-                text.append(r.description + "\n")
-            else:
-                text.append(" ✗ ", style="bold red")
-                text.append(r.description + "\n", style="bold")
-                for reason in r.reasons[:2]:
-                    text.append(f"   • {reason}\n", style="dim")
-                if len(r.reasons) > 2:
-                    text.append(
-                        f"   ... {len(r.reasons) - 2} more (see the ! cells)\n", style="dim"
-                    )
-                if r.hint:
-                    text.append(f"   hint: {r.hint}\n", style="italic")
+            append_check(text, r, max_reasons=2, more=" (see the ! cells)")
         warnings = self.warnings_text(evaluation)
         if warnings.plain:
             text.append("\n")

@@ -40,7 +40,7 @@ from textual.widgets import (
     TextArea,
 )
 
-from k8snet_tutor.learning.checks import results_summary
+from k8snet_tutor.learning.checks import CheckReport
 from k8snet_tutor.learning.lesson import LessonSet
 from k8snet_tutor.learning.quiz import (
     AnyQuestion,
@@ -62,6 +62,7 @@ from k8snet_tutor.learning.results import (
     record_history,
     save_results,
 )
+from k8snet_tutor.tui.check_lines import append_check
 from k8snet_tutor.tui.widgets.matrix_answer import MatrixAnswer
 from k8snet_tutor.tui.widgets.yaml_editor import YamlEditor
 
@@ -508,7 +509,7 @@ class QuizScreen(Screen[QuizResult | None]):
             return
         report = check_fix(q, self.query_one("#answer-yaml", TextArea).text)
         result = self.query_one("#fix-result", Static)
-        result.update(Text(results_summary(report)))
+        result.update(fix_result_text(report))
         # Every check's line, not only the first two: bring the whole result into view.
         self.call_after_refresh(result.scroll_visible, animate=False)
 
@@ -524,3 +525,18 @@ class QuizScreen(Screen[QuizResult | None]):
     def action_close_review(self) -> None:
         if self.result is not None:
             self.close_review()
+
+
+def fix_result_text(report: CheckReport) -> Text:
+    """A fix question's check (Ctrl+R): the count, then every check as a ✓/✗ line with all its
+    reasons, as the lessons show them."""
+    ok = sum(1 for r in report.results if r.passed)
+    total = len(report.results)
+    text = Text()
+    text.append(f"Checks {ok}/{total}", style="bold")
+    if ok == total:
+        text.append("  ✓ all pass", style="bold green")
+    text.append("\n")
+    for r in report.results:
+        append_check(text, r)
+    return text
