@@ -16,6 +16,10 @@ pytest.importorskip("textual")
 from textual.command import CommandList, CommandPalette  # noqa: E402
 from textual.widgets import Static, Tabs  # noqa: E402
 
+from k8snet_tutor.core.cluster import merge_text  # noqa: E402
+from k8snet_tutor.core.evaluate import Evaluator  # noqa: E402
+from k8snet_tutor.core.matrix import Matrix, to_json  # noqa: E402
+from k8snet_tutor.core.ports import PortProbe  # noqa: E402
 from k8snet_tutor.learning.locations import settings_path  # noqa: E402
 from k8snet_tutor.learning.quiz import FixQuestion  # noqa: E402
 from k8snet_tutor.learning.settings import (  # noqa: E402
@@ -237,3 +241,61 @@ def test_the_fix_check_shows_check_and_cross_lines_like_the_lessons() -> None:
             assert " ✗ " not in text
 
     asyncio.run(go())
+
+
+# -- 4. hostNetwork cells are marked undefined, as `matrix` marks them ------------------------------
+HOST_POD = """\
+apiVersion: v1
+kind: Pod
+metadata: {name: node-agent, namespace: shop, labels: {app: node-agent}}
+spec:
+  hostNetwork: true
+  containers:
+    - {name: c, image: example/agent:1, ports: [{containerPort: 8080}]}
+"""
+
+
+@async_test
+async def test_host_network_cells_are_marked_undefined(tmp_path: Path) -> None:
+    text = "---\n".join([SANDBOX_TEXT, HOST_POD])
+    app = sandbox_app(tmp_path, text)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SandboxScreen) and screen.model is not None
+        screen.set_port("8080/TCP")
+        await pilot.pause()
+        view = screen.model
+        grid = view.grid("8080/TCP")
+        ids = [(view.rows[r].id, view.cols[c].id) for r, c in sorted(grid.undefined)]
+        agent = "shop/node-agent"
+        # Every cell from or to the hostNetwork pod (but not the pod to itself), and no other.
+        assert ids and all(agent in pair for pair in ids)
+        others = [p.id for p in view.rows if p.id != agent]
+        assert {(agent, o) for o in others} | {(o, agent) for o in others} == set(ids)
+
+        # Between pods: the same cells the CLI's JSON calls undefined (it has no external
+        # peers; the pod to itself is always allowed there, `·` here).
+        cluster = merge_text([(text, "<test>")])
+        data = json.loads(
+            to_json(Matrix.build(Evaluator(cluster)), [PortProbe.parse("8080/TCP")])
+        )
+        cli = {(e["from"], e["to"]) for e in data["connections"] if "undefined" in e}
+        pods = {p.id for p in view.rows if p.kind == "pod"}
+        assert cli - {(agent, agent)} == {(a, b) for a, b in ids if a in pods and b in pods}
+
+        # A distinct glyph in the grid, and the explanation says why.
+        grid_widget = screen.matrix
+        assert grid_widget.move_to(agent, "shop/web")
+        await pilot.pause()
+        rendered = "\n".join(
+            "".join(seg.text for seg in grid_widget.render_line(y))
+            for y in range(grid_widget.size.height)
+        )
+        assert "✓?" in rendered or "✗?" in rendered
+        explanation = str(screen.query_one("#explanation", Static).render())
+        assert "undefined" in explanation and "hostNetwork" in explanation
+        assert grid_widget.move_to("shop/client", "shop/web")
+        await pilot.pause()
+        explanation = str(screen.query_one("#explanation", Static).render())
+        assert "undefined" not in explanation

@@ -18,6 +18,7 @@ from k8snet_tutor.core.cluster import Cluster, Pod, Service
 from k8snet_tutor.core.evaluate import Evaluator, External
 from k8snet_tutor.core.explain import explain
 from k8snet_tutor.core.ipsets import value_text
+from k8snet_tutor.core.matrix import HOST_NETWORK_NOTE
 from k8snet_tutor.core.ports import PortProbe
 from k8snet_tutor.core.services import reach_service
 from k8snet_tutor.core.verdict import (
@@ -45,6 +46,7 @@ __all__ = [
     "ExternalPeer",
     "GradedCell",
     "Grid",
+    "HOST_NETWORK_NOTE",
     "MatrixView",
     "Peer",
     "PodPeer",
@@ -171,6 +173,9 @@ class Grid:
     cells: list[list[int]]
     expected: dict[tuple[int, int], bool]
     wrong: set[tuple[int, int]]
+    # Cells with a hostNetwork pod at either end: the spec leaves policy for them undefined
+    # (`matrix` marks them `?` and its JSON says "undefined"); they are evaluated as normal pods.
+    undefined: set[tuple[int, int]] = field(default_factory=set)
 
 
 class MatrixView:
@@ -227,6 +232,7 @@ class MatrixView:
         if all_ports or not self.ports:
             self.ports.append(ALL_PORTS)
         self._grids: dict[str, Grid] = {}
+        self._host_network = any(p.host_network for p in evaluator.pods)
         self._explanations: dict[tuple[int, int, str], list[str]] = {}
 
     # -- cells --------------------------------------------------------------------------------
@@ -312,6 +318,12 @@ class MatrixView:
                         ext_memo[key] = code
                     row[c] = code
             cells.append(row)
+        undefined: set[tuple[int, int]] = set()
+        if self._host_network:
+            for r, src in enumerate(self.rows):
+                for c, dst in enumerate(self.cols):
+                    if cells[r][c] not in (NA, SELF) and host_network_cell(src, dst):
+                        undefined.add((r, c))
         expected: dict[tuple[int, int], bool] = {}
         wrong: set[tuple[int, int]] = set()
         if port == ALL_PORTS:
@@ -326,7 +338,7 @@ class MatrixView:
             expected[(gr, gc)] = graded[-1].expected
             if any(not g.ok for g in graded):
                 wrong.add((gr, gc))
-        return Grid(port, cells, expected, wrong)
+        return Grid(port, cells, expected, wrong, undefined)
 
     # -- questions ----------------------------------------------------------------------------
     def wrong_count(self) -> int:
@@ -418,6 +430,11 @@ class MatrixView:
         if len(out) == 1:
             out.append("Pick a port to see the rules that decide it.")
         return out
+
+
+def host_network_cell(src: Peer, dst: Peer) -> bool:
+    """Is a hostNetwork pod at either end of the cell (as `core.matrix.host_network` asks)?"""
+    return any(isinstance(p, PodPeer) and p.pod.host_network for p in (src, dst))
 
 
 def default_ports(cluster: Cluster) -> list[str]:

@@ -177,6 +177,7 @@ LEGEND = (
     ("–", "not applicable (a Service without this port)"),
     ("*", "changed at the last evaluation"),
     ("!", "differs from the lesson's goal"),
+    ("?", "a hostNetwork pod is involved: the spec leaves this cell undefined"),
 )
 
 GUIDE = """\

@@ -3,7 +3,9 @@
 Rows are sources, columns destinations, both grouped by namespace. The header (namespace line
 and name line) and the row labels stay fixed while the cells scroll. A cell shows `✓` allowed,
 `✗` denied, `◐` some ports, `·` a pod to itself, `–` not applicable; `*` before the glyph marks
-a cell that changed at the last evaluation and `!` after it a cell that differs from the goal.
+a cell that changed at the last evaluation and `!` after it a cell that differs from the goal;
+`?` after it (when not `!`) a cell with a hostNetwork pod at either end, which the spec leaves
+undefined (as `k8snet-tutor matrix` marks it).
 """
 
 from __future__ import annotations
@@ -555,6 +557,7 @@ class MatrixGrid(ScrollView, can_focus=True):
         r = self._rows[vr]
         row = self.grid_data.cells[r]
         wrong = self.grid_data.wrong
+        undefined = self.grid_data.undefined
         changed = self.changed
         cw = self._cw
         cur_r, cur_c = self.cursor
@@ -582,7 +585,7 @@ class MatrixGrid(ScrollView, can_focus=True):
                 " " * pad_left
                 + ("*" if is_changed else " ")
                 + GLYPHS[code]
-                + ("!" if is_wrong else " ")
+                + ("!" if is_wrong else "?" if key in undefined else " ")
                 + " " * pad_right
             )
             style = styles[code]
