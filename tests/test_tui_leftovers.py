@@ -14,14 +14,15 @@ import pytest
 pytest.importorskip("textual")
 
 from textual.command import CommandList, CommandPalette  # noqa: E402
-from textual.widgets import Static, Tabs  # noqa: E402
+from textual.widgets import Markdown, Static, Tabs  # noqa: E402
 
 from k8snet_tutor.core.cluster import merge_text  # noqa: E402
 from k8snet_tutor.core.evaluate import Evaluator  # noqa: E402
 from k8snet_tutor.core.matrix import Matrix, to_json  # noqa: E402
 from k8snet_tutor.core.ports import PortProbe  # noqa: E402
+from k8snet_tutor.learning.lesson import discover  # noqa: E402
 from k8snet_tutor.learning.locations import settings_path  # noqa: E402
-from k8snet_tutor.learning.quiz import FixQuestion  # noqa: E402
+from k8snet_tutor.learning.quiz import ChoiceQuestion, FixQuestion  # noqa: E402
 from k8snet_tutor.learning.settings import (  # noqa: E402
     Settings,
     load_settings,
@@ -299,3 +300,38 @@ async def test_host_network_cells_are_marked_undefined(tmp_path: Path) -> None:
         await pilot.pause()
         explanation = str(screen.query_one("#explanation", Static).render())
         assert "undefined" not in explanation
+
+
+# -- 5. the quiz review names lessons by title -------------------------------------------------------
+def test_the_quiz_review_names_lessons_by_title() -> None:
+    bank = quiz_bank()
+    lessons = discover()
+    q = next(
+        q
+        for q in bank.questions
+        if isinstance(q, ChoiceQuestion)
+        and not q.several
+        and q.lessons
+        and all(lid in lessons for lid in q.lessons)
+    )
+
+    async def go() -> None:
+        app = QuizApp(bank, [q], seed=1, ask_name=False, save=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = await start_quiz(app, pilot)
+            wrong = next(o for o in screen.questions[0].options if not o.correct)
+            await pilot.click(f"#option-{wrong.id}")
+            await pilot.press("f8")
+            for _ in range(3):
+                await pilot.pause()
+            assert screen.result is not None and screen.grades[0].outcome == "wrong"
+            review = screen.query_one("#quiz-review-text", Markdown).source
+            study = review.split("## What to study next", 1)[1]
+            for lid in q.lessons:
+                title = lessons.get(lid).title
+                assert title.replace("|", "\\|") in study, (title, study)
+                assert f"`{lid}`" not in study
+            # The saved Markdown keeps the ids (what `k8snet-tutor lessons` takes).
+            assert all(f"`{lid}`" in screen.result.to_markdown() for lid in q.lessons)
+
+    asyncio.run(go())

@@ -14,7 +14,7 @@ import io
 import json
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -276,7 +276,10 @@ class QuizResult:
     def review_text(self) -> str:
         return "\n".join(self.review_lines())
 
-    def to_markdown(self) -> str:
+    def to_markdown(self, titles: Mapping[str, str] | None = None) -> str:
+        """The results as Markdown. With `titles` (lesson id -> title), "what to study next"
+        names lessons by title, as the lesson list shows them (the saved file keeps the ids,
+        which the `lessons` commands take)."""
         who = self.name or "anonymous"
         lines = [
             f"# Quiz results: {_md(self.bank_title)}",
@@ -326,7 +329,12 @@ class QuizResult:
         if self.study:
             lines += ["", "## What to study next", ""]
             for topic, ids in self.study.items():
-                shown = ", ".join(f"`{i}`" for i in ids) or "no lesson on this topic yet"
+                shown = (
+                    ", ".join(
+                        _md(titles[i]) if titles and i in titles else f"`{i}`" for i in ids
+                    )
+                    or "no lesson on this topic yet"
+                )
                 lines.append(f"- **{topic}**: {shown}")
         return "\n".join(lines).rstrip() + "\n"
 

@@ -41,7 +41,7 @@ from textual.widgets import (
 )
 
 from k8snet_tutor.learning.checks import CheckReport
-from k8snet_tutor.learning.lesson import LessonSet
+from k8snet_tutor.learning.lesson import LessonSet, discover
 from k8snet_tutor.learning.quiz import (
     AnyQuestion,
     Bank,
@@ -443,6 +443,7 @@ class QuizScreen(Screen[QuizResult | None]):
         from k8snet_tutor.learning.progress import now_iso
 
         self._deadline = None
+        lessons = self.lessons if self.lessons is not None else discover()
         result = build_result(
             self.bank,
             self.grades,
@@ -453,7 +454,7 @@ class QuizScreen(Screen[QuizResult | None]):
             finished_at=now_iso(),
             topics=self.topics,
             count=self.count,
-            lessons=self.lessons,
+            lessons=lessons,
         )
         self.result = result
         notes: list[str] = []
@@ -469,7 +470,8 @@ class QuizScreen(Screen[QuizResult | None]):
         self.query_one("#quiz-counter", Static).update(Text("Review"))
         self.query_one("#quiz-timer", Static).update("")
         self.query_one("#quiz-score", Static).update(Text(f"Score: {result.score_text()}"))
-        text = result.to_markdown()
+        # The review names lessons by title, as the lesson list does (issue 13).
+        text = result.to_markdown({lesson.id: lesson.title for lesson in lessons})
         if self.saved:
             text += "\n\nSaved to " + " and ".join(f"`{p}`" for p in self.saved) + ".\n"
         if notes:
