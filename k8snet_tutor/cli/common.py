@@ -61,6 +61,47 @@ def use_colour(stream: TextIO) -> bool:
     return stream.isatty()
 
 
+class Style:
+    """ANSI styling for one output stream: plain when piped or with NO_COLOR (FORCE_COLOR forces it)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.on = use_colour(stream)
+
+    def _wrap(self, code: str, text: str) -> str:
+        return f"\033[{code}m{text}\033[0m" if self.on and text else text
+
+    def bold(self, text: str) -> str:
+        return self._wrap("1", text)
+
+    def green(self, text: str) -> str:
+        return self._wrap("32", text)
+
+    def red(self, text: str) -> str:
+        return self._wrap("31", text)
+
+    def yellow(self, text: str) -> str:
+        return self._wrap("33", text)
+
+    def dim(self, text: str) -> str:
+        return self._wrap("2", text)
+
+    def verdict(self, line: str) -> str:
+        """Colour the first ` allowed` / ` denied` of a verdict line, and the subject before it."""
+        for word, paint in ((" is allowed", self.green), (" is denied", self.red)):
+            at = line.find(word)
+            if at >= 0:
+                end = at + len(word)
+                return self.bold(line[:at]) + paint(line[at:end]) + line[end:]
+        return line
+
+    def labelled(self, line: str) -> str:
+        """Bold a leading `label:` (as in `egress: ...`)."""
+        head, sep, rest = line.partition(": ")
+        if sep and head and " " not in head.strip():
+            return self.bold(head + ":") + " " + rest
+        return line
+
+
 def print_problems(problems: Sequence[Problem], stream: TextIO | None = None) -> None:
     out = stream or sys.stderr
     colour = use_colour(out)

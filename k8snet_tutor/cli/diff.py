@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Iterator
 
-from k8snet_tutor.cli.common import EXIT_INPUT, EXIT_OK, print_problems
+from k8snet_tutor.cli.common import EXIT_INPUT, EXIT_OK, Style, print_problems
 from k8snet_tutor.core.cluster import Cluster, load_cluster
 from k8snet_tutor.core.diff import diff, node_changes
 from k8snet_tutor.core.evaluate import Evaluator
@@ -73,12 +74,15 @@ def run(args: argparse.Namespace) -> int:
             )
         )
     else:
+        style = Style(sys.stdout)
         for n in added_nodes:
-            print(f"new node: {n}")
+            print(style.green(f"new node: {n}"))
         for n in removed_nodes:
-            print(f"removed node: {n}")
+            print(style.red(f"removed node: {n}"))
         if not changes:
             print("No connection changed.")
         for c in changes:
-            print(c.describe())
+            # Green: only gained connections; red: only lost; yellow: both.
+            paint = style.yellow if c.added and c.removed else style.green if c.added else style.red
+            print(paint(c.describe()))
     return EXIT_INPUT if bad else EXIT_OK

@@ -10,7 +10,7 @@ import argparse
 import json
 import sys
 
-from k8snet_tutor.cli.common import EXIT_OK, add_input_arguments, fail, load
+from k8snet_tutor.cli.common import EXIT_OK, Style, add_input_arguments, fail, load
 from k8snet_tutor.core.cluster import Service
 from k8snet_tutor.core.endpoints import Unresolved, resolve
 from k8snet_tutor.core.explain import explain
@@ -49,15 +49,24 @@ def run(args: argparse.Namespace) -> int:
             data = verdict.to_dict()
             print(json.dumps(data, indent=2))
         else:
-            print(verdict.text())
+            style = Style(sys.stdout)
+            print(_styled(verdict.text(), style))
             for e in verdict.endpoints:
                 if e.explanation is not None:
                     print()
-                    print(e.explanation.text())
+                    print(_styled(e.explanation.text(), style))
         return code or EXIT_OK
     exp = explain(ev, src, dst, probe)
     if args.format == "json":
         print(json.dumps(exp.to_dict(), indent=2))
     else:
-        sys.stdout.write(exp.text() + "\n")
+        sys.stdout.write(_styled(exp.text(), Style(sys.stdout)) + "\n")
     return code or EXIT_OK
+
+
+def _styled(text: str, style: Style) -> str:
+    """The verdict line coloured, each side's `egress:` / `ingress:` label in bold."""
+    lines = text.split("\n")
+    if not lines:
+        return text
+    return "\n".join([style.verdict(lines[0])] + [style.labelled(line) for line in lines[1:]])

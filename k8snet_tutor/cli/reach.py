@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
-from k8snet_tutor.cli.common import EXIT_OK, add_input_arguments, fail, load
+from k8snet_tutor.cli.common import EXIT_OK, Style, add_input_arguments, fail, load
 from k8snet_tutor.core.cluster import Pod
 from k8snet_tutor.core.endpoints import resolve
 from k8snet_tutor.core.graph import connection_graph, reachable
@@ -38,7 +39,9 @@ def run(args: argparse.Namespace) -> int:
     by_hop: dict[int, list[str]] = {}
     for node, hop in found.items():
         by_hop.setdefault(hop, []).append(node)
-    print(f"From {src.id}:")
+    style = Style(sys.stdout)
+    print(style.bold(f"From {src.id}:"))
     for hop in sorted(by_hop):
-        print(f"  {hop} hop{'s' if hop > 1 else ''}: {', '.join(sorted(by_hop[hop]))}")
+        label = style.dim(f"{hop} hop{'s' if hop > 1 else ''}:")
+        print(f"  {label} {', '.join(sorted(by_hop[hop]))}")
     return code or EXIT_OK
