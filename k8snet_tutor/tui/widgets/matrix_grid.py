@@ -411,7 +411,8 @@ class MatrixGrid(ScrollView, can_focus=True):
         if left < x:
             x = left
         elif width > 0 and right > x + width:
-            x = right - width
+            # Scroll by whole columns, so the first column shown keeps its first letter.
+            x = min(left, -(-(right - width) // self._cw) * self._cw)
         if vr < y:
             y = vr
         elif height > 0 and vr >= y + height:
