@@ -265,3 +265,17 @@ async def test_sandbox_shows_warnings_beside_the_matrix(tmp_path: Path) -> None:
         assert "Warnings 2" in warnings
         assert "translated it to the networking.k8s.io/v1" in warnings.replace("\n", " ")
         assert "selects no pod in namespace storefront" in warnings
+
+
+@async_test
+async def test_scrolls_by_whole_columns(tmp_path: Path) -> None:
+    # Scrolled to the last column, the first column shown starts with its first letter.
+    names = [f"catalog-item-{i:02d}-service" for i in range(24)] + [GATEWAY]
+    names.insert(0, "catalog-api")
+    app, _ = make_app(tmp_path, names)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.pause()
+        grid = app.screen.query_one("#matrix", MatrixGrid)
+        assert grid.scroll_x > 0
+        assert int(grid.scroll_x) % grid._cw == 0

@@ -294,8 +294,14 @@ class MatrixGrid(ScrollView, can_focus=True):
         self._row_start = [i == 0 or rows[i - 1].group != p.group for i, p in enumerate(rows)]
         self._size_columns(rows, cols)
         legend = len(cols) + 1 if self.numbered and cols else 0
+        # When the columns scroll, pad them so that the farthest scroll is a whole number of
+        # columns too: the first column shown then always starts with its first letter.
+        width = self.scrollable_content_region.width or self.size.width or 80
+        avail = max(0, width - self.label_width)
+        content = len(cols) * self._cw
+        pad = avail % self._cw if content > avail else 0
         self.virtual_size = Size(
-            self.label_width + len(cols) * self._cw, len(rows) + HEADER_LINES + legend
+            self.label_width + content + pad, len(rows) + HEADER_LINES + legend
         )
 
     def _size_columns(self, rows: Sequence[Peer], cols: Sequence[Peer]) -> None:
