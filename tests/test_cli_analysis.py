@@ -263,3 +263,64 @@ def test_host_network_cells_are_marked_undefined(
     assert ("shop/api", "shop/db") in marked and ("shop/web", "shop/db") not in marked
     code, out, _ = run(["matrix", str(path), "--port", "80"], capsys)
     assert "? involves a hostNetwork pod" in out
+
+
+def test_connlist_names_the_lines_that_involve_a_host_network_pod(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """connlist keeps netpol-analyzer's lines untouched on stdout and says on stderr which of
+    them are undefined (a hostNetwork pod at either end), as the text and JSON formats mark them."""
+    plain = tmp_path / "plain.yaml"
+    plain.write_text(SHOP)
+    hn = tmp_path / "hn.yaml"
+    hn.write_text(
+        SHOP.replace(
+            "spec: {containers: [{name: c, image: api,",
+            "spec: {hostNetwork: true, containers: [{name: c, image: api,",
+        )
+    )
+    argv = ["--granularity", "workload", "--format", "connlist", "--no-lint"]
+    code, plain_out, plain_err = run(["matrix", str(plain), *argv], capsys)
+    assert code == 0 and "hostNetwork" not in plain_err
+    code, out, err = run(["matrix", str(hn), *argv], capsys)
+    assert code == 0
+    # The same policy verdicts: stdout is byte for byte what it is without hostNetwork.
+    assert out == plain_out
+    lines = out.splitlines()
+    involved = [line for line in lines if "shop/api[Pod]" in line]
+    assert involved and len(involved) < len(lines)
+    assert "hostNetwork" in err and "undefined" in err
+    assert f"{len(involved)} of the {len(lines)}" in err and "(shop/api[Pod])" in err
+    marked = [m.removeprefix("  ? ") for m in err.splitlines() if m.startswith("  ? ")]
+    assert marked == sorted(involved)[:5]
+    # A focus keeps only its own lines, and the note counts only those.
+    code, out, err = run(["matrix", str(hn), *argv, "--focus-workload", "web"], capsys)
+    shown = out.splitlines()
+    assert shown and all("shop/web[Pod]" in line for line in shown)
+    assert f"of the {len(shown)} connlist line(s)" in err
+    assert all(m.removeprefix("  ? ") in shown for m in err.splitlines() if m.startswith("  ? "))
+
+
+def test_connlist_undefined_note_lists_at_most_a_few_lines(tmp_path: Path) -> None:
+    from k8snet_tutor.core.cluster import load_cluster
+    from k8snet_tutor.core.evaluate import Evaluator
+    from k8snet_tutor.core.matrix import Matrix, connlist_entries, connlist_undefined_note
+
+    docs = [
+        f"apiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}, namespace: n}}\n"
+        f"spec: {{hostNetwork: {str(i < 3).lower()}, containers: [{{name: c, image: i}}]}}\n"
+        for i in range(6)
+    ]
+    path = tmp_path / "pods.yaml"
+    path.write_text("---\n".join(docs))
+    matrix = Matrix.build(Evaluator(load_cluster([str(path)])))
+    entries = connlist_entries(matrix)
+    # 6 pods, every ordered pair, no policy; and the outside to and from every pod
+    assert len(entries) == 30 + 6 + 6
+    flagged = [line for line, flag in entries if flag]
+    assert len(flagged) == 42 - 3 * 2 - 3 - 3  # all but those among p3..p5 and the outside
+    note = connlist_undefined_note(matrix, entries, limit=2)
+    assert note is not None and "30 of the 42" in note
+    assert "(n/p0, n/p1 and 1 more)" in note
+    assert note.count("\n  ? ") == 2 and "and 28 more" in note
+    assert connlist_undefined_note(matrix, [e for e in entries if not e[1]]) is None

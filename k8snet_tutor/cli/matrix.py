@@ -3,7 +3,9 @@
 Without --port, each cell is the set of allowed connections (`All Connections`, `TCP 80,443`,
 `No Connections`). With --port (repeatable), each cell is allowed or denied for that port.
 `--granularity workload --ipblocks external --format connlist` prints exactly what
-netpol-analyzer's `list` command prints.
+netpol-analyzer's `list` command prints; a note on stderr lists the lines that involve a
+hostNetwork pod (undefined in the spec, as the '?' cells of the text format and the `undefined`
+field of the JSON format say).
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ from k8snet_tutor.cli.common import (
 from k8snet_tutor.core.lint import lint
 from k8snet_tutor.core.matrix import (
     Matrix,
+    connlist_entries,
+    connlist_undefined_note,
     host_network,
     table,
-    to_connlist,
     to_csv,
     to_json,
     to_markdown,
@@ -75,7 +78,12 @@ def run(args: argparse.Namespace) -> int:
     out = sys.stdout
     per_probe: list[PortProbe | None] = list(probes) if probes else [None]
     if args.format == "connlist":
-        out.write(to_connlist(matrix, args.focus_workload, args.focus_direction))
+        # The lines stay exactly netpol-analyzer's; which of them are undefined goes to stderr.
+        entries = connlist_entries(matrix, args.focus_workload, args.focus_direction)
+        out.write("".join(line + "\n" for line, _undefined in entries))
+        note = connlist_undefined_note(matrix, entries)
+        if note:
+            print(note, file=sys.stderr)
     elif args.format == "json":
         services = [service_summary(ev.cluster, svc) for svc in ev.cluster.services]
         out.write(to_json(matrix, probes, warnings, services) + "\n")

@@ -126,10 +126,11 @@ class Matrix:
                     yield src, ext, conn
 
 
-def connlist_lines(
+def connlist_entries(
     matrix: Matrix, focus: str | None = None, focus_direction: str | None = None
-) -> list[str]:
-    """The netpol-analyzer `list` text output: `src => dst : conns`, sorted bytewise."""
+) -> list[tuple[str, bool]]:
+    """The connlist lines, sorted bytewise, each with whether it is undefined (a hostNetwork
+    pod at either end: the spec leaves policy for such pods undefined)."""
 
     def matches(node: Node) -> bool:
         if focus is None:
@@ -148,25 +149,61 @@ def connlist_lines(
             return matches(dst)
         return matches(src) or matches(dst)
 
-    lines = []
+    entries = []
     # Pod-pair cells are shared, interned objects: print each distinct set once.
     # (The cache holds each set too, so an id is never reused while it is in use.)
     texts: dict[int, tuple[ConnectionSet, str]] = {}
+    hosts = {n.id for n in matrix.nodes if n.pod is not None and n.pod.host_network}
     for src, dst, conn in matrix.pairs():
         if not keep(src, dst):
             continue
         cached = texts.get(id(conn))
         if cached is None:
             cached = texts[id(conn)] = (conn, str(conn))
-        lines.append(f"{src.label} => {dst.label} : {cached[1]}")
+        undefined = bool(hosts) and (src.id in hosts or dst.id in hosts)
+        entries.append((f"{src.label} => {dst.label} : {cached[1]}", undefined))
     # Code-point order of str is the byte order of their UTF-8 encoding.
-    lines.sort()
-    return lines
+    entries.sort()
+    return entries
+
+
+def connlist_lines(
+    matrix: Matrix, focus: str | None = None, focus_direction: str | None = None
+) -> list[str]:
+    """The netpol-analyzer `list` text output: `src => dst : conns`, sorted bytewise."""
+    return [line for line, _undefined in connlist_entries(matrix, focus, focus_direction)]
 
 
 def to_connlist(matrix: Matrix, focus: str | None = None, focus_direction: str | None = None) -> str:
     lines = connlist_lines(matrix, focus, focus_direction)
     return "".join(line + "\n" for line in lines)
+
+
+def connlist_undefined_note(
+    matrix: Matrix, entries: Sequence[tuple[str, bool]], limit: int = 5
+) -> str | None:
+    """What to say about the connlist lines that involve a hostNetwork pod, or None when no line
+    does: how many, which hostNetwork nodes, and the first `limit` lines, each marked '?'. The
+    lines themselves stay exactly what netpol-analyzer prints (it, too, treats such a pod as a
+    normal one), so the note goes beside them."""
+    undefined = [line for line, flag in entries if flag]
+    if not undefined:
+        return None
+    ends = {end for line in undefined for end in line.split(" : ", 1)[0].split(" => ")}
+    hosts = [
+        n.label
+        for n in matrix.nodes
+        if n.pod is not None and n.pod.host_network and n.label in ends
+    ]
+    names = ", ".join(hosts[:limit]) + (f" and {len(hosts) - limit} more" if len(hosts) > limit else "")
+    shown = "".join(f"\n  ? {line}" for line in undefined[:limit])
+    if len(undefined) > limit:
+        shown += f"\n  ... and {len(undefined) - limit} more"
+    return (
+        f"note: {len(undefined)} of the {len(entries)} connlist line(s) involve a hostNetwork "
+        f"pod ({names}): the spec leaves policy for such pods undefined, and these lines treat "
+        f"it as a normal pod (as netpol-analyzer does):{shown}"
+    )
 
 
 def to_json(
