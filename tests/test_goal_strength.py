@@ -16,10 +16,12 @@ from k8snet_tutor.learning.checks import check
 from k8snet_tutor.learning.lesson import Lesson, builtin_lessons_dir, discover, parse_lesson
 from k8snet_tutor.learning.mutations import (
     ELSEWHERE,
+    Strength,
     bank_strengths,
     equivalent_mutations,
     goal_strength,
     mutations,
+    strength_lines,
     strength_problems,
 )
 from k8snet_tutor.learning.quiz import FixQuestion, load_bank
@@ -301,3 +303,30 @@ def test_cli_lint_says_when_a_lesson_with_errors_is_not_measured(
     assert code == 1
     assert "strength-fixture: goal strength not measured (fix the lesson's errors first)" in out
     assert "goal too loose" not in out
+
+
+def test_units_where_no_mutation_changes_connectivity_are_not_counted_as_100_percent() -> None:
+    """flat-network's solution has nothing to mutate, and no variant of pod-fix-sidecar's changes
+    a verdict: their figure is n/a, and the total names them apart from the measured units."""
+    flat = goal_strength(units()["flat-network"])
+    sidecar = goal_strength(units()["quiz-pod-fix-sidecar"])
+    sidecar.unit = "quiz pod-fix-sidecar"
+    measured = goal_strength(fixture_lesson())
+    for s in (flat, sidecar):
+        assert s.changing == 0 and s.strength is None and not s.applicable
+        assert "n/a" in s.line() and "%" not in s.line()
+    assert sidecar.mutations > 0 and "changes connectivity" in sidecar.line()
+    assert measured.applicable and measured.strength is not None and measured.strength < 1
+    *per_unit, total = strength_lines([flat, measured, sidecar])
+    assert per_unit == [flat.line(), measured.line(), sidecar.line()]
+    assert "0 of 1 unit(s) at 100%" in total
+    assert f"{measured.caught}/{measured.changing} " in total
+    assert "n/a for 2 unit(s)" in total and "flat-network, quiz pod-fix-sidecar" in total
+    # Only n/a units: no unit is said to be at 100%.
+    (_, _, total) = strength_lines([flat, sidecar])
+    assert "at 100%" not in total and "no unit has a figure" in total
+    assert "n/a for 2 unit(s)" in total
+    # A skipped unit is neither measured nor n/a: its own line says so, and there is no total.
+    skipped = Strength("broken", skipped="fix the lesson's errors first")
+    assert list(strength_lines([skipped])) == [skipped.line()]
+    assert "not measured" in skipped.line() and "n/a" not in skipped.line()

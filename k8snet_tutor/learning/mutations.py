@@ -12,9 +12,9 @@ twice:
   one label away, and outside addresses around every ipBlock edge), on every declared port.
 
 A variant that changes some verdict in the scope yet passes the goal *survives*: the goal is
-too loose. Goal strength is caught / connectivity-changing variants. A lesson lists the
-variants that are right answers for its task under `equivalent_mutations` (id and reason);
-they are not counted.
+too loose. Goal strength is caught / connectivity-changing variants (n/a, not 100%, when no
+variant changes connectivity). A lesson (or a quiz `fix` question) lists the variants that are
+right answers for its task under `equivalent_mutations` (id and reason); they are not counted.
 
 The probe objects exist only in the comparison, never in grading. Nothing here imports Textual.
 """
@@ -856,16 +856,30 @@ class Strength:
     skipped: str = ""  # why the unit was not measured (its solution fails, ...)
 
     @property
-    def strength(self) -> float:
-        return 1.0 if not self.changing else self.caught / self.changing
+    def applicable(self) -> bool:
+        """Does the figure mean anything: did some mutation change connectivity?"""
+        return not self.skipped and self.changing > 0
+
+    @property
+    def strength(self) -> float | None:
+        """caught / changing; None when no mutation changes connectivity (nothing to catch,
+        which is not the same as a goal that catches everything)."""
+        return self.caught / self.changing if self.changing else None
 
     def line(self) -> str:
         if self.skipped:
             return f"{self.unit}: goal strength not measured ({self.skipped})"
         declared = f", {len(self.equivalent)} declared equivalent" if self.equivalent else ""
+        if not self.changing:
+            why = (
+                "the solution has nothing to mutate"
+                if not self.mutations
+                else f"none of its {self.mutations} mutation(s) changes connectivity{declared}"
+            )
+            return f"{self.unit}: goal strength n/a ({why})"
         return (
             f"{self.unit}: goal strength {self.caught}/{self.changing} "
-            f"({self.strength:.0%}) over {self.mutations} mutation(s){declared}"
+            f"({self.caught / self.changing:.0%}) over {self.mutations} mutation(s){declared}"
         )
 
 
@@ -942,19 +956,28 @@ def goal_strength(
 
 
 def strength_lines(results: Sequence[Strength]) -> Iterator[str]:
-    """One line per unit, then a total over the measured units."""
+    """One line per unit, then a total over the units with a figure. Units where no mutation
+    changes connectivity have no figure (n/a): they are named apart, never counted as 100%."""
     for r in results:
         yield r.line()
-    measured = [r for r in results if not r.skipped]
-    if not measured:
+    measured = [r for r in results if r.applicable]
+    na = [r.unit for r in results if not r.skipped and not r.applicable]
+    if not measured and not na:
         return
     caught = sum(r.caught for r in measured)
     changing = sum(r.changing for r in measured)
-    full = sum(1 for r in measured if r.strength >= 1.0)
-    yield (
+    full = sum(1 for r in measured if r.caught == r.changing)
+    total = (
         f"goal strength: {full} of {len(measured)} unit(s) at 100%, {caught}/{changing} "
-        f"connectivity-changing mutation(s) caught"
+        f"connectivity-changing mutation(s) caught ({caught / changing:.0%})"
+        if measured
+        else "goal strength: no unit has a figure"
     )
+    if na:
+        total += f"; n/a for {len(na)} unit(s) where no mutation changes connectivity: " + (
+            ", ".join(na)
+        )
+    yield total
 
 
 def equivalent_mutations(lesson: Lesson) -> dict[str, str]:
