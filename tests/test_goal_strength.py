@@ -330,3 +330,68 @@ def test_units_where_no_mutation_changes_connectivity_are_not_counted_as_100_per
     skipped = Strength("broken", skipped="fix the lesson's errors first")
     assert list(strength_lines([skipped])) == [skipped.line()]
     assert "not measured" in skipped.line() and "n/a" not in skipped.line()
+
+
+def _fix_bank(extra: str = "") -> str:
+    """The fixture lesson as a quiz bank's one `fix` question (`extra`: more keys of it)."""
+    les = fixture_lesson()
+
+    def block(text: str) -> str:
+        return "|\n" + "".join(f"      {line}\n" for line in text.splitlines())
+
+    return (
+        "format: 1\nid: strength-bank\ntitle: Strength bank\nquestions:\n"
+        "  - id: fix-db\n    type: fix\n    topic: policies\n"
+        "    question: Let only api reach db, on 5432.\n    explanation: x\n"
+        f"    background: {block(les.background)}"
+        "    starter: ''\n"
+        f"    solution: {block(les.solution)}"
+        "    goal:\n      - id: api-db\n        probes:\n"
+        "          - {from: default/api, to: default/db, port: 5432/TCP, expect: allowed}\n"
+        "          - {from: default/api, to: default/db, port: 8080/TCP, expect: denied}\n" + extra
+    )
+
+
+def test_fix_questions_declare_equivalent_mutations_as_lessons_do(tmp_path: Path) -> None:
+    """A quiz `fix` question takes `equivalent_mutations` (id and reason): the mutation lint does
+    not count them, an unknown id is a warning at the question's key, a malformed one an error."""
+    from k8snet_tutor.learning.quiz import parse_bank
+
+    bank, problems = parse_bank(_fix_bank(), "bank.yaml")
+    assert bank is not None and not problems, problems
+    strengths: list[Strength] = []
+    loose = bank_strengths(bank, strengths)
+    survivors = [s.mutation.id for s in strengths[0].survivors]
+    widened = "NetworkPolicy/default/db:spec.ingress[0].from[0]:add-namespaceSelector"
+    assert widened in survivors and any(widened in p.message for p in loose)
+
+    declared = "".join(
+        f"      - id: '{mid}'\n        reason: the question allows it\n" for mid in survivors
+    )
+    text = _fix_bank("    equivalent_mutations:\n" + declared)
+    bank, problems = parse_bank(text, "bank.yaml")
+    assert bank is not None and not problems, problems
+    (q,) = bank.questions
+    assert isinstance(q, FixQuestion)
+    assert q.equivalent_mutations == dict.fromkeys(survivors, "the question allows it")
+    strengths = []
+    assert bank_strengths(bank, strengths) == []
+    (s,) = strengths
+    assert sorted(s.equivalent) == sorted(survivors) and s.strength == 1.0
+    assert f"{len(survivors)} declared equivalent" in s.line()
+
+    text = _fix_bank("    equivalent_mutations:\n      - {id: 'NoSuch/x:y:z', reason: r}\n")
+    bank, problems = parse_bank(text, "bank.yaml")
+    assert bank is not None and not problems
+    found = [p for p in bank_strengths(bank) if p.code == "goal-equivalent-unknown"]
+    (p,) = found
+    key_line = text.splitlines().index("    equivalent_mutations:") + 1
+    assert p.severity == "warning" and p.line == key_line and p.obj == "question fix-db"
+    assert "'NoSuch/x:y:z'" in p.message
+
+    text = _fix_bank("    equivalent_mutations:\n      - {id: 'NoSuch/x:y:z'}\n")
+    bank, problems = parse_bank(text, "bank.yaml")
+    assert bank is None
+    (p,) = [p for p in problems if p.severity == "error"]
+    assert "needs a `reason`" in p.message and p.code == "quiz-schema"
+    assert p.line == text.splitlines().index("      - {id: 'NoSuch/x:y:z'}") + 1

@@ -1003,8 +1003,10 @@ def strength_problems(
     goal_path: FieldPath = ("goal",),
     starter_passing: Sequence[str] = (),
     checks: Sequence[Check] = (),
+    equivalent_path: FieldPath = ("equivalent_mutations",),
 ) -> list[Problem]:
-    """The mutation lint's findings as problems located in the lesson (or quiz bank) file."""
+    """The mutation lint's findings as problems located in the lesson (or quiz bank) file.
+    `goal_path` and `equivalent_path` locate the unit's `goal` and `equivalent_mutations`."""
     out: list[Problem] = []
     for s in strength.survivors:
         more = f" (and {len(s.cells) - 1} more cell(s))" if len(s.cells) > 1 else ""
@@ -1022,7 +1024,7 @@ def strength_problems(
     for mid in strength.unknown_equivalent:
         out.append(
             content.problem(
-                ("equivalent_mutations",),
+                equivalent_path,
                 f"`equivalent_mutations` names {mid!r}, which is no mutation of the solution",
                 severity="warning",
                 hint="`lessons lint` names each surviving mutation by its id; remove the entry",
@@ -1066,7 +1068,12 @@ def bank_strengths(bank: Any, strengths: list[Strength] | None = None) -> list[P
         starter = check(lesson, q.starter, source="starter")
         passing = [r.id for r in starter.results if r.passed and r.type != "valid"]
         for p in strength_problems(
-            bank, strength, (*q.path, "goal"), starter_passing=passing, checks=q.goal
+            bank,
+            strength,
+            (*q.path, "goal"),
+            starter_passing=passing,
+            checks=q.goal,
+            equivalent_path=(*q.path, "equivalent_mutations"),
         ):
             out.append(replace(p, obj=f"question {q.id}"))
     return out

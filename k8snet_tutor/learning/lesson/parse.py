@@ -234,13 +234,20 @@ def parse_lesson(
     return lesson, problems + r.problems
 
 
-def _equivalent_mutations(r: _Reader, raw: Any) -> dict[str, str] | None:
-    """`equivalent_mutations`: a list of `{id: MUTATION-ID, reason: WHY}`."""
-    path: FieldPath = ("equivalent_mutations",)
+def _equivalent_mutations(
+    r: _Reader,
+    raw: Any,
+    path: FieldPath = ("equivalent_mutations",),
+    code: str = "lesson-schema",
+) -> dict[str, str] | None:
+    """`equivalent_mutations`: a list of `{id: MUTATION-ID, reason: WHY}` (a lesson's, or a quiz
+    `fix` question's at `path`)."""
     if raw is None:
         return {}
     if not isinstance(raw, list):
-        r.report(path, "`equivalent_mutations` should be a list of `{id: ..., reason: ...}`")
+        r.report(
+            path, "`equivalent_mutations` should be a list of `{id: ..., reason: ...}`", code=code
+        )
         return None
     out: dict[str, str] = {}
     ok = True
@@ -252,12 +259,14 @@ def _equivalent_mutations(r: _Reader, raw: Any) -> dict[str, str] | None:
                 (*path, i),
                 "an equivalent mutation needs an `id` (as `lessons lint` prints it)",
                 "write `- {id: NetworkPolicy/ns/name:spec.podSelector:empty, reason: ...}`",
+                code=code,
             )
             ok = False
         elif not isinstance(reason, str) or not reason.strip():
             r.report(
                 (*path, i),
                 f"equivalent mutation {mid!r} needs a `reason`: why it is a right answer",
+                code=code,
             )
             ok = False
         else:

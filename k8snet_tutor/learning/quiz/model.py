@@ -39,7 +39,16 @@ TYPE_FIELDS: dict[str, tuple[str, ...]] = {
     "choice": ("options", "select"),
     "matrix": ("cluster", "policies", "port", "nodes"),
     "bug": ("snippet", "answer", "background", "symptom"),
-    "fix": ("background", "decoys", "starter", "solution", "goal", "hints", "time_limit"),
+    "fix": (
+        "background",
+        "decoys",
+        "starter",
+        "solution",
+        "goal",
+        "hints",
+        "time_limit",
+        "equivalent_mutations",
+    ),
 }
 # Keys that would type a predict-the-matrix answer key into the file: refused by the schema.
 MATRIX_KEY_FIELDS = (
@@ -181,6 +190,8 @@ class FixQuestion(Question):
     goal: list[Check] = field(default_factory=list)
     hints: list[str] = field(default_factory=list)
     time_limit: int = DEFAULT_TIME_LIMIT
+    # Variants of the solution that are right answers (id -> reason), as in a lesson.
+    equivalent_mutations: dict[str, str] = field(default_factory=dict)
 
     def lesson(self) -> Lesson:
         """The question as a lesson, so `checks.check` can grade it."""
@@ -196,6 +207,7 @@ class FixQuestion(Question):
             goal=self.goal,
             hints=self.hints,
             explanation=self.explanation,
+            equivalent_mutations=dict(self.equivalent_mutations),
             source=self.bank or "<quiz>",
         )
 

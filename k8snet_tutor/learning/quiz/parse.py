@@ -12,7 +12,7 @@ from k8snet_tutor.core.problems import FieldPath, Problem
 from k8snet_tutor.core.wording import describe_value, did_you_mean
 from k8snet_tutor.learning.lesson.goal import Check
 from k8snet_tutor.learning.lesson.model import DIFFICULTIES, ID_PATTERN, TOPICS
-from k8snet_tutor.learning.lesson.parse import read_text_file
+from k8snet_tutor.learning.lesson.parse import _equivalent_mutations, read_text_file
 from k8snet_tutor.learning.lesson.parse_goal import _parse_check
 from k8snet_tutor.learning.lesson.reader import _Reader
 from k8snet_tutor.learning.quiz.model import (
@@ -309,7 +309,16 @@ def _parse_fix(
         limit = r.integer(
             m.get("time_limit"), (*path, "time_limit"), "`time_limit` (seconds)", minimum=10
         )
-    if any(v is None for v in texts.values()) or goal is None or hints is None or limit is None:
+    equivalent = _equivalent_mutations(
+        r, m.get("equivalent_mutations"), (*path, "equivalent_mutations"), "quiz-schema"
+    )
+    if (
+        any(v is None for v in texts.values())
+        or goal is None
+        or hints is None
+        or limit is None
+        or equivalent is None
+    ):
         return None
     if not goal:
         r.report(
@@ -326,6 +335,7 @@ def _parse_fix(
         goal=goal,
         hints=hints,
         time_limit=limit,
+        equivalent_mutations=equivalent,
         **common,
     )
 
