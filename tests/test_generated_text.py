@@ -76,6 +76,61 @@ def test_skipped_unknown_kind_is_a_note_that_does_not_promise_no_effect() -> Non
     assert "do not affect" not in problem.message
 
 
+def test_plugin_kinds_named_networkpolicy_are_skipped_as_plugin_policies() -> None:
+    # Calico and Antrea have their own kind `NetworkPolicy`: it is neither read as the
+    # Kubernetes one (no "unknown field" errors) nor passed over in silence.
+    for api_version, plugin in (
+        ("projectcalico.org/v3", "Calico"),
+        ("crd.projectcalico.org/v1", "Calico"),
+        ("crd.antrea.io/v1beta1", "Antrea"),
+    ):
+        text = NS_AND_PODS + (
+            f"---\napiVersion: {api_version}\nkind: NetworkPolicy\n"
+            "metadata: {name: deny, namespace: shop}\n"
+            "spec: {selector: all(), types: [Ingress], ingress: [{action: Deny}]}\n"
+        )
+        problems = cluster_problems(text)
+        assert not [p for p in problems if p.severity == "error"], [p.message for p in problems]
+        problem = skipped(text, api_version)
+        message = problem.message.lower()
+        assert "not model" in message and "differ" in message
+        assert plugin.lower() in message
+        assert problem.severity == "warning"
+
+
+def test_kubernetes_networkpolicy_is_still_read() -> None:
+    text = NS_AND_PODS + (
+        "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+        "metadata: {name: deny, namespace: shop}\nspec: {podSelector: {}}\n"
+    )
+    docs, problems = load_text(text, "t.yaml")
+    cluster = build_cluster(docs, problems)
+    assert [p.id for p in cluster.policies] == ["shop/deny"]
+    assert not [p for p in cluster.problems if p.code == "skipped-kind"]
+
+
+def test_objects_that_plugin_policies_refer_to_are_not_called_rule_carriers() -> None:
+    for kind, plugin in (("NetworkSet", "Calico"), ("Tier", "Calico"), ("ClusterGroup", "Antrea")):
+        text = NS_AND_PODS + f"---\napiVersion: x.io/v1\nkind: {kind}\nmetadata: {{name: s}}\n"
+        problem = skipped(text, kind)
+        message = problem.message
+        assert "not model" in message and "differ" in message
+        assert plugin in message
+        assert "denies included" not in message  # such objects carry no rules of their own
+        assert problem.severity == "warning"
+
+
+def test_staged_calico_policies_are_said_not_to_be_enforced() -> None:
+    text = NS_AND_PODS + (
+        "---\napiVersion: projectcalico.org/v3\nkind: StagedNetworkPolicy\n"
+        "metadata: {name: s, namespace: shop}\n"
+    )
+    problem = skipped(text, "StagedNetworkPolicy")
+    assert "not enforced" in problem.message
+    assert "may differ" not in problem.message
+    assert problem.severity == "note"
+
+
 # --- no endpoints: "no pod matches" versus "pods match, none Ready"
 
 SERVICE = """\
@@ -118,6 +173,28 @@ def test_no_endpoints_because_not_ready_says_the_selector_matches() -> None:
     hint = warnings[0].hint or ""
     assert "readiness" in hint or "Ready" in hint
     assert "--show-labels" not in hint
+
+
+def test_no_endpoints_because_terminating_does_not_send_the_learner_to_readiness_probes() -> None:
+    terminating = NS_AND_PODS.replace(
+        "labels: {app: web}}", "labels: {app: web}, deletionTimestamp: '2026-01-01T00:00:00Z'}"
+    ) + "status: {podIP: 10.244.0.9, phase: Running, conditions: [{type: Ready, status: 'True'}]}\n"
+    warnings = [w for w in lint_text(terminating + SERVICE) if w.code.startswith("service-no")]
+    assert [w.code for w in warnings] == ["service-no-ready-endpoints"]
+    assert "terminating" in warnings[0].message
+    assert "is not Ready" not in warnings[0].message
+    hint = warnings[0].hint or ""
+    assert "terminating" in hint and "Ready" in hint  # replacements must become Ready
+    # A terminating pod that still serves is the last resort for the proxy: the warning does
+    # not claim that nothing reaches it.
+    assert "no connection" not in warnings[0].message
+
+
+def test_no_endpoints_because_finished_says_the_pod_has_finished() -> None:
+    finished = NS_AND_PODS + "status: {phase: Succeeded}\n"
+    warnings = [w for w in lint_text(finished + SERVICE) if w.code.startswith("service-no")]
+    assert [w.code for w in warnings] == ["service-no-ready-endpoints"]
+    assert "finished" in warnings[0].message
 
 
 def test_a_service_with_ready_endpoints_gets_no_warning() -> None:
@@ -182,6 +259,34 @@ def test_dns_rule_to_the_cluster_dns_pods_is_accepted() -> None:
         " podSelector: {matchLabels: {k8s-app: kube-dns}}}]"
     )
     assert not dns_warnings(egress_policy(peer))
+
+
+def test_dns_hint_names_node_local_cache_addresses_and_an_ipblock() -> None:
+    warnings = dns_warnings(egress_policy("[{podSelector: {matchLabels: {app: dns-cache}}}]"))
+    hint = warnings[0].hint or ""
+    assert "169.254.20.10" in hint
+    assert "Service address" in hint  # the cache often answers at the kube-dns Service IP too
+    assert "ipBlock" in hint
+
+
+def test_dns_rule_on_the_dns_pods_own_port_is_accepted() -> None:
+    # Some distributions serve DNS on 5353 behind Service port 53; policies see the pod port.
+    on_5353 = DNS_BACKGROUND.replace("containerPort: 53, protocol: UDP}]}]}\n---\napiVersion: v1\n"
+                                     "kind: Pod\nmetadata: {name: dns-cache",
+                                     "containerPort: 5353, protocol: UDP}]}]}\n---\napiVersion: v1\n"
+                                     "kind: Pod\nmetadata: {name: dns-cache")
+    assert on_5353 != DNS_BACKGROUND
+    peer = (
+        "[{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}},"
+        " podSelector: {matchLabels: {k8s-app: kube-dns}}}]"
+    )
+    text = egress_policy(peer, "[{protocol: UDP, port: 5353}]").replace(DNS_BACKGROUND, on_5353)
+    assert not dns_warnings(text)
+    # The same port towards the look-alike cache is still no DNS rule.
+    look_alike = egress_policy(
+        "[{podSelector: {matchLabels: {app: dns-cache}}}]", "[{protocol: UDP, port: 5353}]"
+    ).replace(DNS_BACKGROUND, on_5353)
+    assert dns_warnings(look_alike)
 
 
 def test_dns_rule_to_the_node_local_cache_address_is_accepted() -> None:

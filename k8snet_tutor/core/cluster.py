@@ -790,7 +790,8 @@ def build_cluster(
                 if not bad:
                     extra_policies.append((translated, Origin(doc)))
                 continue
-            modelled = kind in READ_KINDS and (
+            plugin_kind = unmodelled.plugin_policy_label(kind, obj.get("apiVersion"))
+            modelled = plugin_kind is None and kind in READ_KINDS and (
                 kind not in ENDPOINT_API or obj.get("apiVersion") == ENDPOINT_API[kind]
             )
             if not modelled:
@@ -809,8 +810,9 @@ def build_cluster(
                             )
                         )
                     else:
-                        count, first = skipped.get(kind, (0, doc))
-                        skipped[kind] = (count + 1, first)
+                        key = plugin_kind or kind
+                        count, first = skipped.get(key, (0, doc))
+                        skipped[key] = (count + 1, first)
                 elif not isinstance(kind, str):
                     cluster.problems.append(
                         problem_at(

@@ -9,7 +9,15 @@
 
 from __future__ import annotations
 
-from k8snet_tutor.core.cluster import Cluster, NetworkPolicy, Peer, Rule, Service, problem_at
+from k8snet_tutor.core.cluster import (
+    Cluster,
+    NetworkPolicy,
+    Peer,
+    Pod,
+    Rule,
+    Service,
+    problem_at,
+)
 from k8snet_tutor.core.evaluate import Evaluator, iter_bits
 from k8snet_tutor.core.ipsets import address_value
 from k8snet_tutor.core.problems import FieldPath, Problem
@@ -68,6 +76,25 @@ def lint(ev: Evaluator) -> list[Problem]:
     return out
 
 
+def _why_not_endpoint(pod: Pod) -> str:
+    """Why a pod that matches a Service's selector is not a (ready) endpoint of it."""
+    if pod.phase in ("Succeeded", "Failed"):
+        return "finished"
+    if pod.phase == "Pending" and not pod.ip:
+        return "pending"
+    if pod.terminating:
+        return "terminating"
+    return "not-ready"
+
+
+_NOT_ENDPOINT_WORDS = {
+    "finished": "has finished",
+    "pending": "is Pending with no IP yet",
+    "terminating": "is terminating",
+    "not-ready": "is not Ready",
+}
+
+
 def _no_endpoints(cluster: Cluster, svc: Service) -> Problem:
     sel = ",".join(f"{k}={v}" for k, v in sorted((svc.selector or {}).items()))
     selector = svc.selector or {}
@@ -77,14 +104,34 @@ def _no_endpoints(cluster: Cluster, svc: Service) -> Problem:
     ]
     label = f"Service {svc.id}"
     if matching:
-        names = ", ".join(p.name for p in matching[:3]) + (", ..." if len(matching) > 3 else "")
+        reasons = [(p, _why_not_endpoint(p)) for p in matching]
+        shown = "; ".join(f"{p.name} {_NOT_ENDPOINT_WORDS[why]}" for p, why in reasons[:3])
+        more = "; ..." if len(reasons) > 3 else ""
+        kinds = {why for _, why in reasons}
+        hints = ["the selector is right, so look at the pods, not at the labels"]
+        if "not-ready" in kinds:
+            hints.append(
+                "for pods that are not Ready, find out why (kubectl describe pod: readiness "
+                "probe, failing container); the EndpointSlice lists them with ready=false"
+            )
+        if "terminating" in kinds:
+            hints.append(
+                "terminating pods are being deleted and stay listed with terminating=true; "
+                "kube-proxy falls back to those still passing their readiness probe only until "
+                "they are gone, so check that their replacements start and become Ready"
+            )
+        if kinds & {"finished", "pending"}:
+            hints.append(
+                "a finished pod never serves again, and a Pending one has not started yet"
+            )
         return _warn(
             svc, ("spec", "selector"),
             f"Service {svc.id} has no ready endpoints: {len(matching)} pod(s) in "
-            f"{svc.namespace} match its selector ({names}) but none of them is Ready, so no "
-            "connection through the Service reaches a pod",
-            "the selector is right; find out why the pods are not Ready (kubectl describe pod: "
-            "readiness probe, failing container). The EndpointSlice lists them with ready=false",
+            f"{svc.namespace} match its selector, but none of them is a ready endpoint "
+            f"({shown}{more})"
+            + ("" if "terminating" in kinds else ", so no connection through the Service "
+               "reaches a pod"),
+            "; ".join(hints),
             "service-no-ready-endpoints", label,
         )
     return _warn(
@@ -171,9 +218,11 @@ def _lint_dns(ev: Evaluator) -> list[Problem]:
                     "DNS (UDP 53), so name lookups will fail",
                     "add an egress rule to the kube-dns pods in kube-system on UDP and TCP 53 "
                     "(namespaceSelector kubernetes.io/metadata.name: kube-system plus podSelector "
-                    "k8s-app: kube-dns, in one peer); if your cluster runs NodeLocal DNSCache, "
-                    "pods send DNS to its link-local address (often 169.254.20.10), which needs "
-                    "an ipBlock of its own",
+                    "k8s-app: kube-dns, in one peer; use the DNS pods' own port if it is not "
+                    "53); if your cluster runs NodeLocal DNSCache, a hostNetwork cache on each "
+                    "node answers the lookups, at a link-local address (often 169.254.20.10) "
+                    "and often at the kube-dns Service address too: selectors do not match it, "
+                    "so allow those addresses with an ipBlock",
                     "dns-blocked", f"NetworkPolicy {pol.id}",
                 )
             )
@@ -224,19 +273,36 @@ def _block_reaches_dns(ev: Evaluator, peer: Peer, dns_bits: int) -> bool:
     return False
 
 
+def _dns_ports(ev: Evaluator, dns_bits: int) -> set[int]:
+    """53, and the UDP ports the cluster DNS pods declare (some distributions serve DNS on
+    5353 behind Service port 53, and policies see the pod's port)."""
+    ports = {53}
+    for c in iter_bits(dns_bits):
+        ports.update(cp.port for cp in ev.reps[c].ports if cp.protocol == "UDP")
+    return ports
+
+
 def _rule_allows_dns(ev: Evaluator, pol: NetworkPolicy, rule: Rule) -> bool:
-    """The rule admits UDP 53 to the cluster DNS: to the DNS pods when the input has them,
-    otherwise to a peer that would select them, or to an ipBlock holding a usual DNS address.
-    A rule that reaches only some other pod (a look-alike cache, an app) does not count."""
+    """The rule admits UDP DNS to the cluster DNS: to the DNS pods (on 53 or the port they
+    declare) when the input has them, otherwise to a peer that would select them, or to an
+    ipBlock holding a usual DNS address. A rule that reaches only some other pod (a look-alike
+    cache, an app) does not count."""
+    dns_bits = _dns_pod_bits(ev)
+    dns_ports = _dns_ports(ev, dns_bits)
+
+    def admits_dns_port(port: int | str | None, end_port: int | None) -> bool:
+        if port is None or port == "dns":
+            return True
+        if not isinstance(port, int):
+            return False
+        return any(port <= n <= (end_port or port) for n in dns_ports)
+
     if rule.ports and not any(
-        p.protocol == "UDP" and (p.port is None or p.port == 53 or p.port == "dns"
-                                 or (isinstance(p.port, int) and p.end_port and p.port <= 53 <= p.end_port))
-        for p in rule.ports
+        p.protocol == "UDP" and admits_dns_port(p.port, p.end_port) for p in rule.ports
     ):
         return False
     if not rule.peers:
         return True
-    dns_bits = _dns_pod_bits(ev)
     for peer in rule.peers:
         if peer.ip_block is not None:
             if _block_reaches_dns(ev, peer, dns_bits):

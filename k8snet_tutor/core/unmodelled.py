@@ -5,6 +5,10 @@ A folder of real manifests often holds kinds that change who can reach whom on a
 but that the evaluator does not read. The note for them must not suggest that they are
 harmless: it says the tutor does not model the kind and that the cluster may decide
 differently. Kinds with no network meaning (a ConfigMap) get a plain "not modelled" note.
+
+Calico and Antrea also call one of their own kinds `NetworkPolicy`; such an object is told
+apart by its API group (`plugin_policy_label`) and skipped like the other plugin policies,
+instead of being read as a Kubernetes NetworkPolicy it does not resemble.
 """
 
 from __future__ import annotations
@@ -14,16 +18,36 @@ POLICY_KINDS: dict[str, str] = {
     "CiliumNetworkPolicy": "Cilium",
     "CiliumClusterwideNetworkPolicy": "Cilium",
     "GlobalNetworkPolicy": "Calico",
-    "NetworkSet": "Calico",
-    "GlobalNetworkSet": "Calico",
-    "StagedNetworkPolicy": "Calico",
-    "StagedGlobalNetworkPolicy": "Calico",
     "ClusterNetworkPolicy": "Antrea or SIG-Network",
     "AntreaNetworkPolicy": "Antrea",
-    "Tier": "Antrea or Calico",
     "AdminNetworkPolicy": "SIG-Network",
     "BaselineAdminNetworkPolicy": "SIG-Network",
+    "EgressFirewall": "OVN-Kubernetes",
+    "EgressNetworkPolicy": "OpenShift SDN",
 }
+
+# API groups whose own kind `NetworkPolicy` is a plugin policy, not the Kubernetes one.
+POLICY_GROUPS: dict[str, str] = {
+    "projectcalico.org": "Calico",
+    "crd.projectcalico.org": "Calico",
+    "crd.antrea.io": "Antrea",
+}
+
+# kind -> what it is: objects that a plugin's policies refer to or are ordered by; they carry
+# no rules themselves but change what those policies do.
+POLICY_PART_KINDS: dict[str, str] = {
+    "NetworkSet": "Calico network sets (address sets that Calico policies refer to)",
+    "GlobalNetworkSet": "Calico network sets (address sets that Calico policies refer to)",
+    "Tier": "Antrea or Calico tiers (which order that plugin's policies)",
+    "ClusterGroup": "Antrea groups (which Antrea policies refer to)",
+    "Group": "Antrea groups (which Antrea policies refer to)",
+    "CiliumCIDRGroup": "Cilium CIDR groups (which Cilium policies refer to)",
+}
+
+# Calico's staged policies record what they would do and are never enforced.
+STAGED_KINDS = frozenset(
+    {"StagedNetworkPolicy", "StagedGlobalNetworkPolicy", "StagedKubernetesNetworkPolicy"}
+)
 
 # Kinds that decide where a Service's or a route's traffic goes.
 ROUTING_KINDS: dict[str, str] = {
@@ -51,19 +75,54 @@ ROUTING_KINDS: dict[str, str] = {
 }
 
 
+def _group(api_version: object) -> str:
+    if not isinstance(api_version, str) or "/" not in api_version:
+        return ""
+    return api_version.split("/", 1)[0]
+
+
+def plugin_policy_label(kind: object, api_version: object) -> str | None:
+    """`NetworkPolicy (projectcalico.org/v3)` for a plugin's own kind named NetworkPolicy
+    (Calico, Antrea); None for the Kubernetes NetworkPolicy and for every other kind."""
+    if kind != "NetworkPolicy" or _group(api_version) not in POLICY_GROUPS:
+        return None
+    return f"NetworkPolicy ({api_version})"
+
+
+def _plugin(kind: str) -> str | None:
+    """Who defines a policy kind, or None; `kind` may be a `plugin_policy_label`."""
+    if kind in POLICY_KINDS:
+        return POLICY_KINDS[kind]
+    if kind.startswith("NetworkPolicy (") and kind.endswith(")"):
+        return POLICY_GROUPS.get(_group(kind[len("NetworkPolicy (") : -1]))
+    return None
+
+
 def affects_connectivity(kind: str) -> bool:
     """True for kinds known to change verdicts on a cluster that uses them."""
-    return kind in POLICY_KINDS or kind in ROUTING_KINDS
+    return _plugin(kind) is not None or kind in POLICY_PART_KINDS or kind in ROUTING_KINDS
 
 
 def skipped_kind_message(kind: str, count: int, where: str = "") -> str:
     """The note printed once per skipped kind (`where` names the first object when count > 1)."""
     head = f"skipped {count} object(s) of kind {kind}{where}"
-    if kind in POLICY_KINDS:
+    plugin = _plugin(kind)
+    if plugin is not None:
         return (
-            f"{head}: the tutor does not model {POLICY_KINDS[kind]} policies of this kind, so "
+            f"{head}: the tutor does not model {plugin} policies of this kind, so "
             "its verdicts ignore their rules (denies included) and may differ from a cluster "
             "that enforces them"
+        )
+    if kind in POLICY_PART_KINDS:
+        return (
+            f"{head}: the tutor does not model {POLICY_PART_KINDS[kind]}, nor the plugin's "
+            "policies that use them, so verdicts may differ from a cluster that enforces them"
+        )
+    if kind in STAGED_KINDS:
+        return (
+            f"{head}: a Calico staged policy only reports what it would allow or deny and is "
+            "not enforced, so it changes no connection on the cluster either; the tutor does "
+            "not model it"
         )
     if kind in ROUTING_KINDS:
         return (
