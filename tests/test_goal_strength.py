@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -395,3 +396,122 @@ def test_fix_questions_declare_equivalent_mutations_as_lessons_do(tmp_path: Path
     (p,) = [p for p in problems if p.severity == "error"]
     assert "needs a `reason`" in p.message and p.code == "quiz-schema"
     assert p.line == text.splitlines().index("      - {id: 'NoSuch/x:y:z'}") + 1
+
+
+NEAR_BACKGROUND = """\
+apiVersion: v1
+kind: Namespace
+metadata: {name: staging}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: api, namespace: default, labels: {app: api}}
+spec: {containers: [{name: a, image: a, ports: [{containerPort: 8080}]}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: default, labels: {app: web}}
+spec: {containers: [{name: w, image: w, ports: [{containerPort: 8080}]}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: db, namespace: default, labels: {app: db}}
+spec:
+  containers:
+  - name: d
+    image: d
+    ports: [{containerPort: 5432, name: pg}, {containerPort: 9187, name: metrics}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: api, namespace: staging, labels: {app: api}}
+spec: {containers: [{name: a, image: a, ports: [{containerPort: 8080}]}]}
+"""
+
+NEAR_SOLUTION = """\
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: db, namespace: default}
+spec:
+  podSelector: {matchLabels: {app: db}}
+  policyTypes: [Ingress, Egress]
+  ingress:
+  - from: [{podSelector: {matchLabels: {app: api}}}]
+    ports: [{port: pg}]
+  egress:
+  - to:
+    - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: default}}
+      podSelector: {matchLabels: {app: api}}
+    ports: [{port: 8080}]
+  - to: [{ipBlock: {cidr: 192.0.2.0/24}}]
+    ports: [{port: 50, endPort: 60, protocol: UDP}]
+"""
+
+
+def test_extra_port_and_retarget_mutations_use_what_exists_in_the_cluster() -> None:
+    """Issue 11: a port the rule's pods declare added to its `ports` (for egress, else DNS), and
+    a peer retargeted to another existing label value or namespace; only with the cluster."""
+    from k8snet_tutor.core.cluster import cluster_from_text
+
+    docs = list(yaml.safe_load_all(NEAR_SOLUTION))
+    cluster = cluster_from_text(NEAR_BACKGROUND + "---\n" + NEAR_SOLUTION, "fixture")
+    found = {m.id: m for m in mutations(docs, ["default", "staging"], cluster)}
+    policy = "NetworkPolicy/default/db"
+
+    def changed(mid: str, path: list[str | int]) -> Any:
+        (doc,) = found[mid].documents
+        value: Any = doc
+        for key in path:
+            value = value[key]
+        return value
+
+    # Ingress: db's ports are pg (5432, listed by name) and 9187: 9187 is the extra one.
+    mid = f"{policy}:spec.ingress[0].ports:add-port"
+    assert changed(mid, ["spec", "ingress", 0, "ports"]) == [
+        {"port": "pg"},
+        {"protocol": "TCP", "port": 9187},
+    ]
+    # Egress to api: its one port is listed, so DNS; the UDP range 50-60 already has 53/UDP.
+    assert changed(f"{policy}:spec.egress[0].ports:add-port", ["spec", "egress", 0, "ports"])[
+        -1
+    ] == {"protocol": "UDP", "port": 53}
+    assert changed(f"{policy}:spec.egress[1].ports:add-port", ["spec", "egress", 1, "ports"])[
+        -1
+    ] == {"protocol": "TCP", "port": 53}
+    # Retargets: another app of the policy's namespace, another existing namespace.
+    peer = f"{policy}:spec.ingress[0].from[0].podSelector.matchLabels.app:retarget"
+    assert changed(peer, ["spec", "ingress", 0, "from", 0, "podSelector", "matchLabels"]) == {
+        "app": "web"
+    }
+    ns = (
+        f"{policy}:spec.egress[0].to[0].namespaceSelector.matchLabels."
+        "kubernetes.io/metadata.name:retarget"
+    )
+    assert changed(ns, ["spec", "egress", 0, "to", 0, "namespaceSelector", "matchLabels"]) == {
+        "kubernetes.io/metadata.name": "staging"
+    }
+    # One change each, and none of them without the cluster.
+    new = [mid for mid in found if mid.endswith((":add-port", ":retarget"))]
+    assert len(new) == len(set(new)) == 6
+    assert not [m for m in mutations(docs, ["default", "staging"]) if m.id in new]
+
+
+def test_an_extra_port_passes_a_goal_that_never_looks_at_the_other_port() -> None:
+    """The LESSON fixture with db declaring a metrics port too: adding it to the rule's ports
+    passes the goal (probes on 5432 and 8080 only) until a probe on the metrics port says no."""
+    text = LESSON.replace(
+        "ports: [{containerPort: 5432}]",
+        "ports: [{containerPort: 5432}, {containerPort: 9187}]",
+    )
+    widened = "NetworkPolicy/default/db:spec.ingress[0].ports:add-port"
+    strength = goal_strength(fixture_lesson(text))
+    (survivor,) = [s for s in strength.survivors if s.mutation.id == widened]
+    assert "default/api -> default/db: now allowed on 9187/TCP" in survivor.cells
+    closed = text.replace(
+        "      - {from: default/api, to: default/db, port: 8080/TCP, expect: denied}\n",
+        "      - {from: default/api, to: default/db, port: 8080/TCP, expect: denied}\n"
+        "      - {from: default/api, to: default/db, port: 9187/TCP, expect: denied}\n",
+    )
+    assert closed != text
+    strength = goal_strength(fixture_lesson(closed))
+    assert widened not in {s.mutation.id for s in strength.survivors}

@@ -1574,7 +1574,17 @@ WRONG_DEBUGGING = [
         "capstone",
         "starter-draft",
         base="starter",
-        fails=("dns-tcp", "dns-udp", "edges", "gateway", "http", "other-ports", "postgres"),
+        # dns-metrics too (issue 11): the draft leaves payments open and shop/db free to leave.
+        fails=(
+            "dns-metrics",
+            "dns-tcp",
+            "dns-udp",
+            "edges",
+            "gateway",
+            "http",
+            "other-ports",
+            "postgres",
+        ),
         cells=(
             cell(
                 "http",
@@ -1990,6 +2000,105 @@ ISSUE_8 = [
     ),
 ]
 
+# Issue 11: an extra port added to a rule's `ports` (the mutation lint's `add-port`), in the
+# lessons whose goals it got past.
+ISSUE_11 = [
+    Answer(
+        "rules-or-fields-and",
+        "dns-port-added-to-the-vm-rule",
+        edits=(
+            (
+                "        - protocol: TCP\n          port: 443\n",
+                "        - protocol: TCP\n          port: 443\n        - protocol: UDP\n"
+                "          port: 53\n",
+            ),
+        ),
+        fails=("the-vm",),
+        cells=(cell("the-vm", "default/report-sync -> 192.168.1.22 on 53/UDP", "allowed"),),
+        why="DNS belongs to kube-dns: the VM rule now also opens UDP 53 to the VM",
+    ),
+    Answer(
+        "debugging-broken-namespace",
+        "dns-metrics-port-added-to-the-dns-rule",
+        edits=((DNS_PORTS, DNS_PORTS + "\n        - protocol: TCP\n          port: 9153"),),
+        fails=("dns-metrics",),
+        cells=(
+            cell(
+                "dns-metrics",
+                "catalog/catalog-api -> kube-system/kube-dns on 9153/TCP",
+                "catalog/allow-dns-egress",
+            ),
+        ),
+        why="the DNS rule opens kube-dns's metrics port too: catalog reaches more than DNS",
+    ),
+    Answer(
+        "capstone",
+        "dns-metrics-port-added-to-shop-dns",
+        edits=(
+            (
+                "  name: allow-dns\n  namespace: shop\n" + CAP_PAYMENTS_DNS.split("\n", 2)[2]
+                + "\n            matchLabels:\n              k8s-app: kube-dns\n      ports:\n",
+                "  name: allow-dns\n  namespace: shop\n" + CAP_PAYMENTS_DNS.split("\n", 2)[2]
+                + "\n            matchLabels:\n              k8s-app: kube-dns\n      ports:\n"
+                "        - protocol: TCP\n          port: 9153\n",
+            ),
+        ),
+        fails=("dns-metrics",),
+        cells=(
+            cell("dns-metrics", "shop/api -> kube-system/kube-dns on 9153/TCP", "shop/allow-dns"),
+        ),
+    ),
+    Answer(
+        "capstone",
+        "dns-port-added-to-the-processor-rule",
+        edits=(
+            (
+                "            cidr: 198.51.100.7/32\n      ports:\n",
+                "            cidr: 198.51.100.7/32\n      ports:\n        - protocol: UDP\n"
+                "          port: 53\n",
+            ),
+        ),
+        fails=("edges",),
+        cells=(
+            cell(
+                "edges",
+                "payments/payments-gateway -> 198.51.100.7 on 53/UDP",
+                "payments/payments-gateway",
+            ),
+        ),
+    ),
+    Answer(
+        "hostnetwork-and-nodes",
+        "dns-port-added-to-the-node-rule",
+        edits=(
+            (
+                "        - {port: 9100, protocol: TCP}",
+                "        - {port: 9100, protocol: TCP}\n        - {port: 53, protocol: UDP}",
+            ),
+        ),
+        fails=("only-9100",),
+        cells=(cell("only-9100", "monitoring/prometheus -> 10.0.0.11 on 53/UDP", "10.0.0.0/24"),),
+    ),
+    Answer(
+        "hostnetwork-and-nodes",
+        "dns-port-added-to-the-app-metrics-rule",
+        edits=(
+            (
+                "        - {port: metrics, protocol: TCP}",
+                "        - {port: metrics, protocol: TCP}\n        - {port: 53, protocol: TCP}",
+            ),
+        ),
+        fails=("dns-only-kube-dns",),
+        cells=(
+            cell(
+                "dns-only-kube-dns",
+                "monitoring/prometheus -> kube-system/metrics-server on 53/TCP",
+                "monitoring/prometheus-egress",
+            ),
+        ),
+    ),
+]
+
 WRONG = [
     *WRONG_PODS,
     *WRONG_LABELS,
@@ -1998,6 +2107,7 @@ WRONG = [
     *WRONG_DEBUGGING,
     *WRONG_LEGACY,
     *ISSUE_8,
+    *ISSUE_11,
 ]
 
 

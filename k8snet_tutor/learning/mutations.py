@@ -1,9 +1,9 @@
 """Goal strength by mutation: can a wrong answer pass a lesson's goal?
 
 From a lesson's reference solution we derive one-change variants (mutations): a peer widened or
-split, ports dropped or changed, a selector emptied, a policy deleted or moved, policyTypes
-changed, a label value changed, a Service made headless, and so on. Each variant is evaluated
-twice:
+split, or retargeted to another existing label value or namespace, ports dropped or changed, an
+extra port added, a selector emptied, a policy deleted or moved, policyTypes changed, a label
+value changed, a Service made headless, and so on. Each variant is evaluated twice:
 
 - through the lesson's goal, exactly as a learner's answer would be (`checks.check`);
 - for its meaning, over the lesson's whole *scope*: every pod of the cluster plus probe objects
@@ -35,6 +35,7 @@ from k8snet_tutor.core.evaluate import Evaluator
 from k8snet_tutor.core.manifests import load_text
 from k8snet_tutor.core.ports import PortProbe
 from k8snet_tutor.core.problems import FieldPath, Problem
+from k8snet_tutor.core.selectors import LabelSelector
 from k8snet_tutor.core.services import reach_service
 from k8snet_tutor.learning.checks import BACKGROUND_SOURCE, check, goal_addresses
 from k8snet_tutor.learning.evaluation import LessonEvaluator
@@ -90,10 +91,12 @@ def _get(doc: Any, path: Sequence[str | int]) -> Any:
 
 
 class _Maker:
-    """Collects mutations of one document list."""
+    """Collects mutations of one document list (`cluster`: the solution's cluster, which the
+    mutations that pick an existing port or label value look into)."""
 
-    def __init__(self, docs: list[Doc]) -> None:
+    def __init__(self, docs: list[Doc], cluster: Cluster | None = None) -> None:
         self.docs = docs
+        self.cluster = cluster
         self.out: list[Mutation] = []
         self.seen: set[str] = set()
 
@@ -122,10 +125,14 @@ def _changed_value(value: Any) -> str:
     return f"{value}-other"
 
 
-def mutations(docs: Sequence[Doc], namespaces: Sequence[str] = ()) -> list[Mutation]:
+def mutations(
+    docs: Sequence[Doc], namespaces: Sequence[str] = (), cluster: Cluster | None = None
+) -> list[Mutation]:
     """Every one-change variant of `docs` (the solution's objects). `namespaces`: where a policy
-    may be moved."""
-    m = _Maker([d for d in docs if isinstance(d, dict)])
+    may be moved. `cluster` (the background plus the solution): with it, also the variants that
+    reuse what exists there (a port some pod declares added to a rule, a peer retargeted to
+    another existing label value or namespace)."""
+    m = _Maker([d for d in docs if isinstance(d, dict)], cluster)
     for i, doc in enumerate(m.docs):
         kind = doc.get("kind")
         if kind == "NetworkPolicy":
@@ -342,11 +349,17 @@ def _policy_mutations(m: _Maker, i: int, doc: Doc, namespaces: Sequence[str]) ->
             m.add(i, rp, "drop-rule", "rule removed", drop_rule)
             if not isinstance(rule, dict):
                 continue
-            _rule_mutations(m, i, rp, rule, peers_key)
+            _rule_mutations(m, i, rp, rule, peers_key, own, spec.get("podSelector"))
 
 
 def _rule_mutations(
-    m: _Maker, i: int, rp: tuple[str | int, ...], rule: Doc, peers_key: str
+    m: _Maker,
+    i: int,
+    rp: tuple[str | int, ...],
+    rule: Doc,
+    peers_key: str,
+    own: str,
+    pod_selector: Any,
 ) -> None:
     peers = rule.get(peers_key)
     if isinstance(peers, list) and peers:
@@ -358,6 +371,7 @@ def _rule_mutations(
         for pi, peer in enumerate(peers):
             if isinstance(peer, dict):
                 _peer_mutations(m, i, (*rp, peers_key, pi), peer, len(peers))
+                _retarget_mutations(m, i, (*rp, peers_key, pi), peer, own)
     elif peers_key not in rule:
 
         def only_same_ns(d: Doc) -> None:
@@ -380,6 +394,186 @@ def _rule_mutations(
         for pi, port in enumerate(ports):
             if isinstance(port, dict):
                 _port_mutations(m, i, (*rp, "ports", pi), port, len(ports))
+        _extra_port_mutation(m, i, rp, rule, peers_key, own, pod_selector)
+
+
+def _selector_or_none(raw: Any) -> LabelSelector | None:
+    """A selector from raw YAML, or None when it is not one (the grader reports that)."""
+    if not isinstance(raw, dict):
+        return None
+    try:
+        return LabelSelector.from_dict(raw)
+    except (AttributeError, KeyError, TypeError):
+        return None
+
+
+def _peer_pods(cluster: Cluster, peer: Doc, own: str) -> list[Pod]:
+    """The cluster's pods a (pod or namespace) peer admits; none for an ipBlock."""
+    if "ipBlock" in peer:
+        return []
+    pods = _selector_or_none(peer.get("podSelector", {}))
+    if pods is None:
+        return []
+    nss_raw = peer.get("namespaceSelector")
+    nss = _selector_or_none(nss_raw) if nss_raw is not None else None
+    if nss_raw is not None and nss is None:
+        return []
+    return [
+        p
+        for p in cluster.pods
+        if pods.matches(p.labels)
+        and (
+            nss.matches(cluster.namespace_labels(p.namespace))
+            if nss is not None
+            else p.namespace == own
+        )
+    ]
+
+
+def _extra_port_mutation(
+    m: _Maker,
+    i: int,
+    rp: tuple[str | int, ...],
+    rule: Doc,
+    peers_key: str,
+    own: str,
+    pod_selector: Any,
+) -> None:
+    """One port added to a rule's `ports`: the first port that the pods the rule's ports apply
+    to declare (for egress, then DNS) that the rule does not already allow. (A port no such pod
+    listens on would be an extra port only on paper.)"""
+    cluster = m.cluster
+    listed = rule.get("ports")
+    if cluster is None or not isinstance(listed, list) or not listed:
+        return
+    if peers_key == "from":
+        selector = _selector_or_none(pod_selector)
+        targets = [
+            p
+            for p in cluster.pods
+            if p.namespace == own and selector is not None and selector.matches(p.labels)
+        ]
+    else:
+        peers = rule.get("to")
+        if isinstance(peers, list) and peers:
+            targets = [
+                p for peer in peers if isinstance(peer, dict) for p in _peer_pods(cluster, peer, own)
+            ]
+        else:
+            targets = list(cluster.pods)
+
+    def declared(pods: Sequence[Pod]) -> list[tuple[int, str]]:
+        return sorted({(c.port, c.protocol) for p in pods for c in p.ports})
+
+    candidates = declared(targets)
+    if peers_key == "to":
+        candidates += [(53, "UDP"), (53, "TCP")]
+
+    def covered(port: int, protocol: str) -> bool:
+        for entry in listed:
+            if not isinstance(entry, dict) or entry.get("protocol", "TCP") != protocol:
+                continue
+            value = entry.get("port")
+            if value is None:
+                return True
+            if isinstance(value, int) and not isinstance(value, bool):
+                end = entry.get("endPort")
+                if value <= port <= (end if isinstance(end, int) else value):
+                    return True
+            elif isinstance(value, str) and any(
+                (c := p.named_port(value, protocol)) is not None and c.port == port
+                for p in targets or cluster.pods
+            ):
+                return True
+        return False
+
+    pick = next((c for c in candidates if not covered(*c)), None)
+    if pick is None:
+        return
+    number, protocol = pick
+
+    def add_port(d: Doc) -> None:
+        _get(d, rp)["ports"].append({"protocol": protocol, "port": number})
+
+    m.add(i, (*rp, "ports"), "add-port", f"port {number}/{protocol} added", add_port)
+
+
+def _retarget_mutations(
+    m: _Maker, i: int, pp: tuple[str | int, ...], peer: Doc, own: str
+) -> None:
+    """A peer's selector pointed at another label value that exists in the cluster: another
+    pod's (podSelector) or another namespace's (namespaceSelector)."""
+    cluster = m.cluster
+    if cluster is None:
+        return
+    nss = peer.get("namespaceSelector")
+    if isinstance(nss, dict):
+        names = sorted({*cluster.namespaces, *(p.namespace for p in cluster.pods)})
+        labels = [cluster.namespace_labels(n) for n in names]
+        _retarget(m, i, (*pp, "namespaceSelector"), nss, labels, "namespaceSelector")
+    pods = peer.get("podSelector")
+    if isinstance(pods, dict):
+        # Pods the peer could name first: its namespace's (or every one, with a namespaceSelector).
+        near = [p.labels for p in cluster.pods if nss is not None or p.namespace == own]
+        far = [p.labels for p in cluster.pods]
+        _retarget(m, i, (*pp, "podSelector"), pods, [*near, *far], "podSelector")
+
+
+def _retarget(
+    m: _Maker,
+    i: int,
+    sp: tuple[str | int, ...],
+    sel: Doc,
+    labels: Sequence[Mapping[str, str]],
+    name: str,
+) -> None:
+    def other(key: str, current: Sequence[Any]) -> str | None:
+        now = {str(v) for v in current}
+        for lab in labels:
+            value = lab.get(key)
+            if value is not None and value not in now:
+                return value
+        return None
+
+    match = sel.get("matchLabels")
+    if isinstance(match, dict):
+        for key in list(match):
+            value = other(str(key), [match[key]])
+            if value is None:
+                continue
+
+            def retarget(d: Doc, key: Any = key, value: str = value) -> None:
+                _get(d, sp)["matchLabels"][key] = value
+
+            m.add(
+                i,
+                (*sp, "matchLabels", key),
+                "retarget",
+                f"{name} label {key} retargeted to an existing value ({value})",
+                retarget,
+            )
+    exprs = sel.get("matchExpressions")
+    if isinstance(exprs, list):
+        for ei, e in enumerate(exprs):
+            if not isinstance(e, dict) or e.get("operator") != "In":
+                continue
+            values = e.get("values")
+            if not isinstance(values, list) or not values:
+                continue
+            value = other(str(e.get("key")), values)
+            if value is None:
+                continue
+
+            def eretarget(d: Doc, ei: int = ei, value: str = value) -> None:
+                _get(d, sp)["matchExpressions"][ei]["values"][0] = value
+
+            m.add(
+                i,
+                (*sp, "matchExpressions", ei),
+                "retarget",
+                f"{name} expression retargeted to an existing value ({value})",
+                eretarget,
+            )
 
 
 def _peer_mutations(m: _Maker, i: int, pp: tuple[str | int, ...], peer: Doc, count: int) -> None:
@@ -920,7 +1114,7 @@ def goal_strength(
     bg_docs, bg_problems = load_text(lesson.cluster_yaml(), BACKGROUND_SOURCE)
     grader = LessonEvaluator(lesson)
     found: set[str] = set()
-    for mut in mutations(raw, namespaces):
+    for mut in mutations(raw, namespaces, cluster):
         out.mutations += 1
         found.add(mut.id)
         text = mut.text()
