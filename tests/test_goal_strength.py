@@ -21,6 +21,7 @@ from k8snet_tutor.learning.mutations import (
     bank_strengths,
     equivalent_mutations,
     goal_strength,
+    lesson_scope,
     mutations,
     strength_lines,
     strength_problems,
@@ -287,7 +288,11 @@ def test_cli_lint_declared_equivalents_pass_and_are_counted(
     out = capsys.readouterr().out
     assert code == 0, out
     n = declared.count("- id:")
-    assert f"(100%) over {len(mutations(list(yaml.safe_load_all(les.solution))))} mutation(s)" in out
+    # Every mutation of the solution, those that look into the lesson's cluster included.
+    cluster, raw, _scope = lesson_scope(les)
+    count = len(mutations(raw, ["default"], cluster))
+    assert count > len(mutations(raw, ["default"]))
+    assert f"(100%) over {count} mutation(s)" in out
     assert f", {n} declared equivalent" in out
     assert "goal strength: 1 of 1 unit(s) at 100%" in out
 
