@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from k8snet_tutor.core import verdict
-from k8snet_tutor.core.cluster import Service, ServicePort, build_cluster
+from k8snet_tutor.core.cluster import Node, Service, ServicePort, build_cluster
 from k8snet_tutor.core.evaluate import Evaluator
 from k8snet_tutor.core.explain import explain
 from k8snet_tutor.core.manifests import load_text
@@ -136,6 +136,8 @@ def test_background_read_once_is_the_same_cluster(lesson: Lesson, text: str) -> 
     assert [p.id for p in joined.pods] == [p.id for p in whole.pods]
     assert joined.pods == whole.pods
     assert joined.services == whole.services
+    assert joined.nodes == whole.nodes
+    assert joined.endpoint_groups == whole.endpoint_groups
     assert [p.id for p in joined.policies] == [p.id for p in whole.policies]
     assert joined.policies == whole.policies
     assert list(joined.namespaces.items()) == list(whole.namespaces.items())
@@ -170,13 +172,17 @@ def services(draw: st.DrawFn, namespaces: list[str]) -> list[Service]:
                     node_port=draw(st.sampled_from([None, 30080])),
                 )
             )
+        kind = draw(st.sampled_from(["ClusterIP", "NodePort", "LoadBalancer"]))
         out.append(
             Service(
                 draw(st.sampled_from(namespaces)),
                 f"s{i}",
-                draw(st.sampled_from(["ClusterIP", "NodePort", "LoadBalancer"])),
+                kind,
                 selector or None,
                 tuple(ports),
+                external_traffic_policy=draw(st.sampled_from(["Cluster", "Local"]))
+                if kind != "ClusterIP"
+                else None,
             )
         )
     return out
@@ -188,6 +194,10 @@ def test_random_clusters_agree_on_every_cell(raw: dict[str, Any], data: st.DataO
     cluster = cluster_from_raw(raw["namespaces"], raw["pods"], raw["policies"])
     names = NS_NAMES[: len(raw["namespaces"])]
     cluster.services = data.draw(services(names))
+    # Node addresses (source NAT for outside clients under externalTrafficPolicy Cluster),
+    # some inside the policies' ipBlocks, some not.
+    node_ips = data.draw(st.lists(st.sampled_from(EXTERNAL_IPS), max_size=2, unique=True))
+    cluster.nodes = [Node(f"node-{i}", (ip,)) for i, ip in enumerate(node_ips)]
     addresses = data.draw(st.lists(st.sampled_from(EXTERNAL_IPS), max_size=2, unique=True))
     ev = Evaluator(cluster, externals=addresses)
     # The sandbox's view: every pod, Service and external range the policies mention.

@@ -25,7 +25,8 @@ LegacyAnnotations = Literal["ignore", "apply"]
 IGNORED_QUIETLY = {"List"}
 # Every kind the model reads; others are skipped with a note.
 READ_KINDS = (
-    "Namespace", "Pod", "Service", "NetworkPolicy", "EndpointSlice", "Endpoints", *WORKLOAD_KINDS
+    "Namespace", "Pod", "Service", "NetworkPolicy", "EndpointSlice", "Endpoints", "Node",
+    *WORKLOAD_KINDS,
 )
 
 
@@ -80,6 +81,7 @@ class Pod:
     phase: str | None = field(default=None, compare=False)  # status.phase, when given
     terminating: bool = field(default=False, compare=False)  # metadata.deletionTimestamp is set
     node: str | None = field(default=None, compare=False)  # spec.nodeName, when given
+    host_ip: str | None = field(default=None, compare=False)  # status.hostIP: its node's address
 
     @property
     def id(self) -> str:
@@ -264,6 +266,23 @@ class NetworkPolicy:
         )
 
 
+@dataclass(frozen=True)
+class Node:
+    """A node of the cluster, known from a Node object or from a pod's `status.hostIP`.
+
+    Only its addresses matter here: they are where a node sends from when it source-NATs a
+    connection (a NodePort or LoadBalancer Service with `externalTrafficPolicy: Cluster`).
+    """
+
+    name: str
+    addresses: tuple[str, ...]  # InternalIP addresses (ExternalIP ones when it has none)
+    origin: Origin = field(default_factory=Origin, compare=False)
+
+    @property
+    def id(self) -> str:
+        return self.name
+
+
 @dataclass
 class Cluster:
     namespaces: dict[str, Namespace] = field(default_factory=dict)
@@ -272,6 +291,27 @@ class Cluster:
     policies: list[NetworkPolicy] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     endpoint_groups: list[EndpointGroup] = field(default_factory=list)
+    nodes: list[Node] = field(default_factory=list)
+
+    def node_addresses(self) -> list[tuple[str, str]]:
+        """(node, address) for every node address the input gives: Node objects' addresses,
+        then the `status.hostIP` of pods on nodes without a Node object (a pod without
+        `spec.nodeName` names its node by that address)."""
+        out: list[tuple[str, str]] = []
+        known: set[str] = set()
+        for node in self.nodes:
+            known.add(node.name)
+            out.extend((node.name, a) for a in node.addresses)
+        seen = {a for _, a in out}
+        for pod in self.pods:
+            if pod.host_ip is None or pod.host_ip in seen:
+                continue
+            name = pod.node or pod.host_ip
+            if name in known and pod.node is not None:
+                continue
+            seen.add(pod.host_ip)
+            out.append((name, pod.host_ip))
+        return out
 
     def pod(self, pod_id: str) -> Pod | None:
         for p in self.pods:
@@ -517,6 +557,7 @@ def _pod_from(obj: dict[str, Any], origin: Origin) -> Pod:
             phase=str(status["phase"]) if isinstance(status.get("phase"), str) else None,
             terminating=meta.get("deletionTimestamp") is not None,
             node=str(spec["nodeName"]) if isinstance(spec.get("nodeName"), str) else None,
+            host_ip=str(status["hostIP"]) if isinstance(status.get("hostIP"), str) and status["hostIP"] else None,
         )
     template = _template(obj)
     tmeta = template.get("metadata")
@@ -608,6 +649,25 @@ def _service_from(obj: dict[str, Any], origin: Origin) -> Service:
         session_affinity=affinity,
         session_affinity_timeout=timeout,
     )
+
+
+def _node_from(obj: dict[str, Any], origin: Origin) -> Node:
+    meta = obj.get("metadata")
+    meta = meta if isinstance(meta, dict) else {}
+    status = obj.get("status")
+    status = status if isinstance(status, dict) else {}
+    raw = status.get("addresses")
+    entries = [e for e in raw if isinstance(e, dict)] if isinstance(raw, list) else []
+
+    def of_type(kind: str) -> list[str]:
+        return [
+            str(e["address"])
+            for e in entries
+            if e.get("type") == kind and isinstance(e.get("address"), str) and e["address"]
+        ]
+
+    addresses = of_type("InternalIP") or of_type("ExternalIP")
+    return Node(_generated_name(meta, origin), tuple(dict.fromkeys(addresses)), origin)
 
 
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
@@ -849,6 +909,8 @@ def build_cluster(
                 cluster.policies.append(policy_from_dict(obj, origin))
             elif kind in ENDPOINT_KINDS:
                 cluster.endpoint_groups.extend(_endpoint_groups(obj, origin))
+            elif kind == "Node":
+                cluster.nodes.append(_node_from(obj, origin))
             else:
                 cluster.pods.append(_pod_from(obj, origin))
         except Exception as exc:  # last-resort guard: one bad object never stops the rest
@@ -970,7 +1032,8 @@ def _report(cluster: Cluster, doc: Document, label: str, issues: Iterable[Any]) 
 
 def _dedupe(cluster: Cluster) -> None:
     """Two objects of one kind with one namespace/name: the later one wins, with a warning."""
-    for attr, kind in (("pods", "Pod"), ("services", "Service"), ("policies", "NetworkPolicy")):
+    kinds = (("pods", "Pod"), ("services", "Service"), ("policies", "NetworkPolicy"), ("nodes", "Node"))
+    for attr, kind in kinds:
         seen: dict[str, Any] = {}
         for item in getattr(cluster, attr):
             if item.id in seen:

@@ -28,6 +28,7 @@ from typing import Literal
 from k8snet_tutor.core.cluster import Cluster, EndpointPort, Pod, Service, ServicePort
 from k8snet_tutor.core.evaluate import Evaluator, External
 from k8snet_tutor.core.explain import Explanation, explain
+from k8snet_tutor.core.ipsets import V6_OFFSET
 from k8snet_tutor.core.ports import PortProbe
 
 Reach = Literal[
@@ -386,7 +387,11 @@ def _admits_any_source(ev: Evaluator, exp: Explanation) -> bool:
 
 
 def _traffic_policy_notes(
-    ev: Evaluator, verdict: ServiceVerdict, src: External, backends: list[Backend]
+    ev: Evaluator,
+    verdict: ServiceVerdict,
+    src: External,
+    backends: list[Backend],
+    sources: list[tuple[str | None, Pod | External]],
 ) -> None:
     svc = verdict.service
     if svc.external_traffic_policy == "Local":
@@ -402,16 +407,31 @@ def _traffic_policy_notes(
         )
         return
     verdict.client_address_kept = False
+    head = (
+        "externalTrafficPolicy Cluster (the default): every node answers and may pass the "
+        "connection on to an endpoint on another node, replacing the client address with a "
+        "node address (source NAT)."
+    )
+    if sources and sources[0][0] is not None:
+        shown = ", ".join(f"{n} {a.id}" if n != a.id else a.id for n, a in sources[:4])
+        more = f" and {len(sources) - 4} more" if len(sources) > 4 else ""
+        verdict.notes.append(
+            f"{head} So the endpoints' policies see a node address ({shown}{more}), not "
+            f"{src.id}: an ipBlock that allows {src.id} does not admit it, and one that "
+            "allows the node addresses admits every client. To keep the client address, set "
+            "`externalTrafficPolicy: Local`. (Which address of the node is used can depend on "
+            "the network plugin; this uses each node's InternalIP, or its pods' hostIP.)"
+        )
+        return
     matters = any(
         e.explanation is not None and not _admits_any_source(ev, e.explanation)
         for e in verdict.endpoints
     )
     text = (
-        "externalTrafficPolicy Cluster (the default): every node answers and may pass the "
-        "connection on to an endpoint on another node, replacing the client address with a "
-        "node address (source NAT). This verdict is evaluated as if the client address were "
-        f"kept (as with externalTrafficPolicy Local); with source NAT the endpoints' ipBlock "
-        f"rules see a node address instead of {src.id}, which depends on the network plugin."
+        f"{head} The input gives no node addresses (Node objects, or pods' status.hostIP), so "
+        f"this verdict is evaluated as if the client address were kept (as with "
+        f"externalTrafficPolicy Local); on a cluster the endpoints' ipBlock rules see a node "
+        f"address instead of {src.id}."
     )
     if matters:
         text += (
@@ -445,6 +465,9 @@ class Plan:
     targets: list[Target] = field(default_factory=list)
     endpoints: EndpointSet = field(default_factory=EndpointSet)
     notes: list[str] = field(default_factory=list)
+    # Source NAT (an outside client, externalTrafficPolicy Cluster, node addresses known): the
+    # (node, address) pairs the endpoints may see the connection come from. Empty: the client.
+    nat_sources: tuple[tuple[str, External], ...] = ()
 
 
 def plan(ev: Evaluator, service: Service, probe: PortProbe, *, external: bool) -> Plan:
@@ -469,6 +492,8 @@ def plan(ev: Evaluator, service: Service, probe: PortProbe, *, external: bool) -
             "outside, make it type NodePort or LoadBalancer."
         )
         return out
+    if external and service.external_traffic_policy == "Cluster":
+        out.nat_sources = node_sources(ev)
     sp = find_port(service, probe, external=external)
     if service.headless and sp is None and isinstance(probe.port, int):
         pass  # a headless Service is dialled on any port: no Service port needed
@@ -537,6 +562,27 @@ def plan(ev: Evaluator, service: Service, probe: PortProbe, *, external: bool) -
     return out
 
 
+def node_sources(ev: Evaluator) -> tuple[tuple[str, External], ...]:
+    """Every node address of the input, as the peer a source-NATed connection comes from."""
+    return tuple(
+        (node, ev.external_for_address(address, as_source=True))
+        for node, address in ev.cluster.node_addresses()
+    )
+
+
+def seen_sources(
+    client: Pod | External, nat_sources: tuple[tuple[str, External], ...]
+) -> list[tuple[str | None, Pod | External]]:
+    """Who the endpoints see a connection from `client` come from: the client itself, or
+    (source NAT) each node it may enter by, of the client's address family where there are
+    such nodes. `(None, client)` for the client itself, else `(node name, node address)`."""
+    if not nat_sources or not isinstance(client, External):
+        return [(None, client)]
+    v6 = client.lo >= V6_OFFSET
+    same = [(n, a) for n, a in nat_sources if (a.lo >= V6_OFFSET) == v6]
+    return list(same or nat_sources)
+
+
 def _headless_note(
     service: Service, probe: PortProbe, sp: ServicePort | None, dialled: bool
 ) -> str:
@@ -576,11 +622,12 @@ def reach_service(
     if p.reach is not None:
         verdict.reach = p.reach
         return verdict
+    sources = seen_sources(src, p.nat_sources)
     for t in p.targets:
         if t.port is None:
             verdict.endpoints.append(EndpointVerdict(t.endpoint, None, False, None, t.why_no_port))
         else:
-            verdict.endpoints.append(_endpoint_verdict(ev, src, t, p.protocol))
+            verdict.endpoints.append(_nat_endpoint_verdict(ev, sources, t, p.protocol))
     verdict.reach = decide(
         len(p.targets),
         sum(1 for e in verdict.endpoints if e.allowed),
@@ -588,8 +635,42 @@ def reach_service(
     )
     _common_notes(verdict, p.endpoints)
     if isinstance(src, External):
-        _traffic_policy_notes(ev, verdict, src, p.endpoints.backends)
+        _traffic_policy_notes(ev, verdict, src, p.endpoints.backends, sources)
     return verdict
+
+
+def _nat_endpoint_verdict(
+    ev: Evaluator,
+    sources: list[tuple[str | None, Pod | External]],
+    t: Target,
+    protocol: str,
+) -> EndpointVerdict:
+    """The endpoint's verdict for the connection as it arrives: from the client, or (source
+    NAT) from whichever node it entered by, so it must be allowed from every one of them."""
+    verdicts = [(node, seen, _endpoint_verdict(ev, seen, t, protocol)) for node, seen in sources]
+    if len(verdicts) == 1 and verdicts[0][0] is None:
+        return verdicts[0][2]
+    refused = [x for x in verdicts if not x[2].allowed]
+    node, seen, first = refused[0] if refused else verdicts[0]
+    if len(verdicts) == 1:
+        lead = f"seen from node {node}'s address {seen.id} (source NAT)"
+    elif not refused:
+        lead = f"seen from a node address (source NAT), each of the {len(verdicts)} allowed, e.g. {seen.id}"
+    elif len(refused) == len(verdicts):
+        lead = f"seen from a node address (source NAT), none of the {len(verdicts)} allowed, e.g. {seen.id}"
+    else:
+        lead = (
+            f"seen from a node address (source NAT): {len(refused)} of the {len(verdicts)} are "
+            f"refused, e.g. node {node}'s {seen.id}, so it fails when the client enters there"
+        )
+    return EndpointVerdict(
+        first.pod,
+        first.target_port,
+        not refused,
+        first.explanation,
+        f"{lead}; {first.reason}",
+        first.listening,
+    )
 
 
 def _target(ev: Evaluator, b: Backend) -> Pod | External:

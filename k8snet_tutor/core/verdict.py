@@ -10,7 +10,8 @@ Every consumer asks here: the lesson checks (`learning.checks`), the live matrix
 
 Pod and external cells read the evaluator's connection sets; a Service cell is its endpoints'
 cells on the port each connection arrives on, as `core.services.plan` finds it (the rule
-`core.services` explains: a Service works only when every endpoint answers).
+`core.services` explains: a Service works only when every endpoint answers), from the address
+the endpoints see: the client's, or under source NAT every node's.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from k8snet_tutor.core.cluster import Pod, Service
 from k8snet_tutor.core.evaluate import Evaluator, External
 from k8snet_tutor.core.ports import ConnectionSet, PortProbe
-from k8snet_tutor.core.services import Reach, decide, plan
+from k8snet_tutor.core.services import Reach, decide, plan, seen_sources
 
 DENIED = 0
 ALLOWED = 1
@@ -74,6 +75,7 @@ class ServiceTargets:
     protocol: str
     targets: tuple[tuple[Endpoint, int | None, bool], ...] = ()
     reach: Reach | None = None
+    nat_sources: tuple[tuple[str, External], ...] = ()  # see `core.services.Plan`
 
 
 def service_targets(
@@ -85,6 +87,7 @@ def service_targets(
         p.protocol,
         tuple((t.endpoint, t.port, t.listening) for t in p.targets),
         p.reach,
+        p.nat_sources,
     )
 
 
@@ -94,12 +97,17 @@ def reach_of(ev: Evaluator, src: Endpoint, targets: ServiceTargets) -> Reach:
     if targets.reach is not None:
         return targets.reach
     ok = 0
+    # Source NAT: the endpoints see a node address, and must admit every node's.
+    seen = [who for _, who in seen_sources(src, targets.nat_sources)]
     for endpoint, port, listening in targets.targets:
         if port is None or not listening:
             continue
-        conn = connections(ev, src, endpoint)
-        # Two addresses outside the cluster: no NetworkPolicy stands between them.
-        if conn is None or conn.allows(port, targets.protocol):
+        for who in seen:
+            conn = connections(ev, who, endpoint)
+            # Two addresses outside the cluster: no NetworkPolicy stands between them.
+            if conn is not None and not conn.allows(port, targets.protocol):
+                break
+        else:
             ok += 1
     return decide(len(targets.targets), ok, any(t[2] for t in targets.targets))
 

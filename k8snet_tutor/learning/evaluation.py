@@ -122,8 +122,11 @@ class Background:
 def _joinable(docs: list[Document], built: Cluster | None) -> bool:
     """Can the background's cluster be built alone? Only when nothing in it depends on the
     objects after it: no policy made from a Namespace annotation or an alpha policy (those are
-    added after all documents), and no skipped kinds (counted over all documents)."""
+    added after all documents), no skipped kinds (counted over all documents), and no
+    EndpointSlice or Endpoints objects (whether one is used depends on the learner's Services)."""
     if built is None or any(p.code == "skipped-kind" for p in built.problems):
+        return False
+    if built.endpoint_groups:  # whether a slice is used depends on the learner's Services
         return False
     for doc in docs:
         data = doc.data
@@ -140,7 +143,7 @@ def _joinable(docs: list[Document], built: Cluster | None) -> bool:
 def join(background: Cluster, learner: Cluster) -> Cluster | None:
     """The background's cluster and the learner's as one, or None when an object of the
     learner's redefines one of the background's (one build of both reports that)."""
-    for attr in ("pods", "services", "policies"):
+    for attr in ("pods", "services", "policies", "nodes"):
         ids = {item.id for item in getattr(background, attr)}
         if any(item.id in ids for item in getattr(learner, attr)):
             return None
@@ -149,6 +152,8 @@ def join(background: Cluster, learner: Cluster) -> Cluster | None:
         services=[*background.services, *learner.services],
         policies=[*background.policies, *learner.policies],
         problems=[*background.problems, *learner.problems],
+        endpoint_groups=[*background.endpoint_groups, *learner.endpoint_groups],
+        nodes=[*background.nodes, *learner.nodes],
     )
     for source in (background, learner):
         for name, ns in source.namespaces.items():

@@ -31,6 +31,8 @@ def check_v1_object(obj: Mapping[str, Any]) -> list[Issue]:
         checker.workload(obj, str(kind))
     elif kind == "Service":
         checker.service(obj)
+    elif kind == "Node":
+        checker.node(obj)
     elif kind == "NetworkPolicy":
         checker.network_policy(obj)
     elif kind == "EndpointSlice" and obj.get("apiVersion") == "discovery.k8s.io/v1":

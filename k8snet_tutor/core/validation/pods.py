@@ -211,6 +211,40 @@ class PodRules(MetadataRules):
                     self.string(cond[fld], path + ("conditions", i, fld), fld)
         if status.get("phase") is not None:
             self.string(status["phase"], path + ("phase",), "phase")
+        self.address_field(status.get("hostIP"), path + ("hostIP",), "hostIP", "10.0.0.11")
+
+    def address_field(self, value: Any, path: FieldPath, what: str, example: str) -> None:
+        """An optional field that holds one plain IP address."""
+        if value is None:
+            return
+        text = self.string(value, path, what)
+        if text is not None and text != "" and not is_address(text):
+            self.error(
+                path,
+                f"{what} {show(text)} is not a valid IP address",
+                f"write a plain IPv4 or IPv6 address such as `{example}`, without a prefix",
+                "bad-ip",
+            )
+
+    def node(self, obj: Mapping[str, Any]) -> None:
+        """A Node: the tutor reads its name and its addresses (where source NAT sends from)."""
+        self.metadata(obj, "Node", "subdomain")
+        status = self.mapping(obj.get("status"), ("status",), "status")
+        if status is None:
+            return
+        addresses = self.seq(status.get("addresses"), ("status", "addresses"), "addresses")
+        for i, item in enumerate(addresses or []):
+            apath: FieldPath = ("status", "addresses", i)
+            entry = self.mapping(item, apath, "this addresses entry")
+            if entry is None:
+                continue
+            kind = entry.get("type")
+            if kind is not None:
+                self.string(kind, apath + ("type",), "type")
+            if kind in ("InternalIP", "ExternalIP"):
+                self.address_field(entry.get("address"), apath + ("address",), "address", "10.0.0.11")
+            elif entry.get("address") is not None:
+                self.string(entry["address"], apath + ("address",), "address")
 
     def pod(self, obj: Mapping[str, Any]) -> None:
         self.metadata(obj, "Pod", "subdomain")

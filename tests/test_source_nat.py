@@ -1,0 +1,217 @@
+"""Source NAT through a NodePort or LoadBalancer Service (`externalTrafficPolicy`).
+
+With the default `externalTrafficPolicy: Cluster` a node that receives an outside client's
+connection may hand it to an endpoint on another node and replaces the client address with its
+own, so the endpoint's ingress rules see a node address. When the input says where the nodes
+are (Node objects, or pods' `status.hostIP`), every verdict uses those addresses: the
+connection must be admitted from every node the client may enter by. `Local` keeps the client
+address. Without node addresses the verdict keeps the client address and says so.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from k8snet_tutor.cli.main import main
+from k8snet_tutor.core import verdict
+from k8snet_tutor.core.cluster import cluster_from_text
+from k8snet_tutor.core.evaluate import Evaluator
+from k8snet_tutor.core.manifests import load_text
+from k8snet_tutor.core.ports import PortProbe
+from k8snet_tutor.core.services import ServiceVerdict, reach_service
+from k8snet_tutor.learning.checks import LEARNER_SOURCE
+from k8snet_tutor.learning.evaluation import Background
+
+NODES = """\
+apiVersion: v1
+kind: Node
+metadata: {name: node-a}
+status:
+  addresses:
+  - {type: InternalIP, address: 10.0.0.11}
+  - {type: Hostname, address: node-a}
+---
+apiVersion: v1
+kind: Node
+metadata: {name: node-b}
+status:
+  addresses:
+  - {type: ExternalIP, address: 192.0.2.12}
+  - {type: InternalIP, address: 10.0.0.12}
+---
+"""
+
+WEB = """\
+apiVersion: v1
+kind: Pod
+metadata: {name: web-1, namespace: shop, labels: {app: web}}
+spec:
+  nodeName: node-a
+  containers:
+  - {name: web, image: web, ports: [{containerPort: 8080, name: http}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec:
+  type: LoadBalancer
+  selector: {app: web}
+  ports: [{port: 80, targetPort: http, nodePort: 30080}]
+---
+"""
+
+
+def only_from(*cidrs: str) -> str:
+    peers = ", ".join(f"{{ipBlock: {{cidr: {c}}}}}" for c in cidrs)
+    return f"""\
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {{name: web-in, namespace: shop}}
+spec:
+  podSelector: {{matchLabels: {{app: web}}}}
+  ingress: [{{from: [{peers}], ports: [{{port: 8080}}]}}]
+---
+"""
+
+
+LOCAL = WEB.replace("type: LoadBalancer", "type: LoadBalancer\n  externalTrafficPolicy: Local")
+
+
+def reach(text: str, client: str, port: int | str = 30080) -> ServiceVerdict:
+    cluster = cluster_from_text(text)
+    assert not [p for p in cluster.problems if p.severity == "error"], cluster.problems
+    ev = Evaluator(cluster, externals=[client])
+    src = ev.external_for_address(client, as_source=True)
+    svc = cluster.service("shop/web")
+    assert svc is not None
+    v = reach_service(ev, src, svc, PortProbe(port, "TCP"))
+    # The fast per-cell verdict (matrix, checks) agrees with the explained one.
+    assert verdict.allowed(ev, src, svc, PortProbe(port, "TCP")) == v.allowed
+    return v
+
+
+def test_cluster_policy_hides_the_client_behind_a_node_address() -> None:
+    v = reach(NODES + WEB + only_from("198.51.100.0/24"), "198.51.100.7")
+    assert not v.allowed and v.reach == "none"
+    assert v.client_address_kept is False
+    text = v.text()
+    assert "10.0.0.11" in text and "10.0.0.12" in text  # the addresses the pod sees
+    assert "externalTrafficPolicy: Local" in text  # the way out
+    assert "as if the client address were kept" not in text
+
+
+def test_local_keeps_the_client_address() -> None:
+    ok = reach(NODES + LOCAL + only_from("198.51.100.0/24"), "198.51.100.7")
+    assert ok.allowed and ok.client_address_kept is True
+    other = reach(NODES + LOCAL + only_from("198.51.100.0/24"), "203.0.113.9")
+    assert not other.allowed
+
+
+def test_allowing_the_node_addresses_lets_every_client_in() -> None:
+    text = NODES + WEB + only_from("10.0.0.0/24")
+    assert reach(text, "198.51.100.7").allowed
+    assert reach(text, "203.0.113.9").allowed  # a stranger too: the pod cannot tell them apart
+
+
+def test_a_node_refused_means_the_service_fails_for_clients_entering_there() -> None:
+    v = reach(NODES + WEB + only_from("10.0.0.11/32"), "198.51.100.7")
+    assert not v.allowed
+    assert "1 of the 2" in v.endpoints[0].reason and "10.0.0.12" in v.endpoints[0].reason
+
+
+def test_an_open_endpoint_is_reached_either_way() -> None:
+    assert reach(NODES + WEB, "198.51.100.7").allowed
+    allow_all = only_from("0.0.0.0/0")
+    assert reach(NODES + WEB + allow_all, "198.51.100.7").allowed
+
+
+def test_node_addresses_from_pods_host_ip() -> None:
+    text = WEB + only_from("198.51.100.0/24")
+    with_host = text.replace(
+        "  - {name: web, image: web, ports: [{containerPort: 8080, name: http}]}\n",
+        "  - {name: web, image: web, ports: [{containerPort: 8080, name: http}]}\n"
+        "status: {hostIP: 10.0.0.11, podIP: 10.244.1.5}\n",
+    )
+    assert "hostIP" in with_host
+    cluster = cluster_from_text(with_host)
+    assert cluster.node_addresses() == [("node-a", "10.0.0.11")]
+    assert not reach(with_host, "198.51.100.7").allowed
+    # A Node object and a pod's hostIP for one node: the Node object's addresses are used.
+    both = NODES + with_host
+    assert cluster_from_text(both).node_addresses() == [
+        ("node-a", "10.0.0.11"),
+        ("node-b", "10.0.0.12"),
+    ]
+
+
+def test_without_node_addresses_the_client_is_kept_and_it_says_so() -> None:
+    v = reach(WEB + only_from("198.51.100.0/24"), "198.51.100.7")
+    assert v.allowed and v.client_address_kept is False
+    assert "no node addresses" in v.text() and "as if the client address were kept" in v.text()
+
+
+def test_inside_the_cluster_nothing_is_translated() -> None:
+    text = NODES + WEB + only_from("198.51.100.0/24") + """\
+apiVersion: v1
+kind: Pod
+metadata: {name: client, namespace: shop, labels: {app: client}}
+spec: {containers: [{name: c, image: curl}]}
+"""
+    cluster = cluster_from_text(text)
+    ev = Evaluator(cluster)
+    client, svc = cluster.pod("shop/client"), cluster.service("shop/web")
+    assert client is not None and svc is not None
+    v = reach_service(ev, client, svc, PortProbe(80, "TCP"))
+    assert not v.allowed and "source NAT" not in v.text()
+
+
+def test_the_client_address_family_picks_the_node_addresses() -> None:
+    dual = NODES.replace(
+        "  - {type: InternalIP, address: 10.0.0.11}\n",
+        "  - {type: InternalIP, address: 10.0.0.11}\n  - {type: InternalIP, address: fd00::11}\n",
+    )
+    text = dual + WEB + only_from("10.0.0.0/24")
+    assert reach(text, "198.51.100.7").allowed  # IPv4 client: the IPv4 node addresses
+    v6 = reach(text, "2001:db8::7")
+    assert not v6.allowed  # IPv6 client: node-a's fd00::11, which the policy does not allow
+    assert "fd00::11" in v6.endpoints[0].reason
+
+
+def test_node_objects_are_read_and_checked() -> None:
+    cluster = cluster_from_text(NODES)
+    assert [n.name for n in cluster.nodes] == ["node-a", "node-b"]
+    assert not [p for p in cluster.problems if p.code == "skipped-kind"]
+    bad = cluster_from_text(NODES.replace("address: 10.0.0.11", "address: 10.0.0.300"))
+    errors = [p for p in bad.problems if p.severity == "error"]
+    assert len(errors) == 1 and errors[0].line == 6 and "10.0.0.300" in errors[0].message
+    assert [n.name for n in bad.nodes] == ["node-b"]  # the bad one is left out
+    host = cluster_from_text(WEB + (
+        "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shop}\n"
+        "spec: {containers: [{name: c, image: i}]}\nstatus: {hostIP: node-a}\n"
+    ))
+    assert any(p.severity == "error" and "hostIP" in p.message for p in host.problems)
+
+
+def test_a_lesson_background_with_nodes_joins_as_one_build() -> None:
+    background = Background.read(NODES + WEB)
+    assert background.cluster is not None
+    docs, problems = load_text(only_from("198.51.100.0/24"), LEARNER_SOURCE)
+    joined = background.with_learner(docs, problems)
+    assert [n.name for n in joined.nodes] == ["node-a", "node-b"]
+    ev = Evaluator(joined, externals=["198.51.100.7"])
+    src = ev.external_for_address("198.51.100.7", as_source=True)
+    svc = joined.service("shop/web")
+    assert svc is not None
+    assert verdict.allowed(ev, src, svc, PortProbe(30080, "TCP")) is False
+
+
+def test_cli_explain_names_the_node_addresses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "shop.yaml"
+    path.write_text(NODES + WEB + only_from("198.51.100.0/24"))
+    main(["explain", str(path), "--from", "198.51.100.7", "--to", "svc:shop/web", "--port", "30080/TCP"])
+    out = capsys.readouterr().out
+    assert "denied" in out and "10.0.0.11" in out and "externalTrafficPolicy: Local" in out
