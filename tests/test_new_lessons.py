@@ -24,6 +24,7 @@ NEW_LESSONS = (
     "portable-policies",
     "endpointslices-and-readiness",
     "service-dns-and-headless",
+    "external-traffic-policy",
 )
 
 
@@ -91,6 +92,8 @@ BILLING_PEER = """          - namespaceSelector:
 THREE_PORTS = """          - {port: 9100, protocol: TCP}
           - {port: 9101, protocol: TCP}
           - {port: 9102, protocol: TCP}"""
+
+PARTNER_BLOCK = "          - ipBlock: {cidr: 198.51.100.0/24}   # the partners' offices"
 
 WRONG = [
     # allow-all-namespaces
@@ -223,6 +226,29 @@ WRONG += [
                  "            podSelector:\n"
                  "              matchLabels: {app: shop}"),),
          fails=("closed",), says=(("closed", "staging/app"),)),
+    # external-traffic-policy
+    Case("external-traffic-policy", "starter-cluster-hides-the-partner", base="starter",
+         fails=("partners-in",), says=(("partners-in", "198.51.100.20"),)),
+    Case("external-traffic-policy", "allow-the-node-range-instead", base="starter",
+         edits=((PARTNER_BLOCK, PARTNER_BLOCK + "\n          - ipBlock: {cidr: 10.0.0.0/24}"),),
+         fails=("others-out",), says=(("others-out", "203.0.113.9"),)),
+    Case("external-traffic-policy", "open-to-every-address", base="starter",
+         edits=((PARTNER_BLOCK, "          - ipBlock: {cidr: 0.0.0.0/0}"),),
+         fails=("others-out",)),
+    Case("external-traffic-policy", "local-but-made-internal",
+         edits=(("    type: LoadBalancer\n    # Keep the client's address: nodes hand connections "
+                 "only to endpoints on themselves.\n    externalTrafficPolicy: Local\n",
+                 "    type: ClusterIP\n"),
+                (", nodePort: 31443", "")),
+         fails=("partners-in",)),
+    Case("external-traffic-policy", "cluster-spelled-out",
+         edits=(("externalTrafficPolicy: Local", "externalTrafficPolicy: Cluster"),),
+         fails=("partners-in",)),
+    Case("external-traffic-policy", "orders-from-any-namespace",
+         edits=(("          - podSelector:\n              matchLabels: {app: orders}",
+                 "          - namespaceSelector: {}\n            podSelector:\n"
+                 "              matchLabels: {app: orders}"),),
+         fails=("inside",), says=(("inside", "analytics/orders-replay"),)),
 ]
 
 ALTERNATIVES = [
@@ -246,6 +272,12 @@ ALTERNATIVES = [
     Case("service-dns-and-headless", "named-target-port",
          edits=(("{name: http, port: 9200, targetPort: 9200, protocol: TCP}",
                  "{name: http, port: 9200, targetPort: http, protocol: TCP}"),)),
+    Case("external-traffic-policy", "partners-in-a-rule-of-their-own",
+         edits=((PARTNER_BLOCK + "\n", ""),
+                ("        ports:\n          - {port: 8443, protocol: TCP}",
+                 "        ports:\n          - {port: 8443, protocol: TCP}\n"
+                 "      - from:\n          - ipBlock: {cidr: 198.51.100.0/24}\n"
+                 "        ports:\n          - {port: 8443, protocol: TCP}")),),
     Case("portable-policies", "billing-by-and-peer",
          edits=((BILLING_PEER, BILLING_PEER + "\n            podSelector: {}"),)),
 ]

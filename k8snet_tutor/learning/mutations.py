@@ -227,6 +227,18 @@ def _service_mutations(m: _Maker, i: int, doc: Doc) -> None:
                     p.pop("nodePort", None)
 
         m.add(i, ("spec", "type"), "cluster-ip", "type ClusterIP (internal only)", internal)
+        flipped = "Cluster" if spec.get("externalTrafficPolicy") == "Local" else "Local"
+
+        def traffic_policy(d: Doc, flipped: str = flipped) -> None:
+            d["spec"]["externalTrafficPolicy"] = flipped
+
+        m.add(
+            i,
+            ("spec",),
+            f"traffic-policy-{flipped.lower()}",
+            f"externalTrafficPolicy {flipped}",
+            traffic_policy,
+        )
     elif spec.get("clusterIP") != "None":
 
         def nodeport(d: Doc) -> None:
@@ -967,7 +979,10 @@ def connectivity(cluster: Cluster, scope: Scope) -> Cells:
         for pod in pods:
             cells[(text, pod.id, "pod")] = allowed(ev.connections_from_external(ext, pod))
             cells[(pod.id, text, "pod")] = allowed(ev.connections_to_external(pod, out))
-    outside = ev.external_for_address(OUTSIDE, as_source=True)
+    # Outside clients of a Service: the generic one and the scope's addresses (under source
+    # NAT, which address a client has decides nothing; with the client's address kept, it does).
+    outsiders = [(OUTSIDE, ev.external_for_address(OUTSIDE, as_source=True))]
+    outsiders += [(t, e) for t, e in zip(scope.externals, exts, strict=True) if t != OUTSIDE]
     for svc in ev.cluster.services:
         for sp in svc.ports:
             probe = PortProbe(sp.port, sp.protocol)
@@ -989,9 +1004,10 @@ def connectivity(cluster: Cluster, scope: Scope) -> Cells:
             for ext_port in {sp.port, sp.node_port} - {None}:
                 assert ext_port is not None
                 ext_probe = PortProbe(ext_port, sp.protocol)
-                cells[(OUTSIDE, f"svc:{svc.id}", str(ext_probe))] = reach_service(
-                    ev, outside, svc, ext_probe
-                ).allowed
+                for text, outside in outsiders:
+                    cells[(text, f"svc:{svc.id}", str(ext_probe))] = reach_service(
+                        ev, outside, svc, ext_probe
+                    ).allowed
     return cells
 
 

@@ -98,7 +98,7 @@ def matrix_cells(q: MatrixQuestion) -> list[tuple[str, str]]:
 
 
 def cluster_summary(cluster_yaml: str) -> list[str]:
-    """Plain lines describing a cluster: namespaces, pods with labels and ports, Services."""
+    """Plain lines describing a cluster: nodes, namespaces, pods with labels and ports, Services."""
     docs, problems = load_text(cluster_yaml, CLUSTER_SOURCE)
     cluster = build_cluster(docs, problems)
     lines: list[str] = []
@@ -107,6 +107,8 @@ def cluster_summary(cluster_yaml: str) -> list[str]:
         shown = {k: v for k, v in d.items() if k != "kubernetes.io/metadata.name"}
         return ", ".join(f"{k}={v}" for k, v in sorted(shown.items())) or "no labels"
 
+    for node in cluster.nodes:
+        lines.append(f"node {node.name} at {', '.join(node.addresses) or 'no address given'}")
     for ns in cluster.namespaces.values():
         if not ns.declared:
             continue
@@ -126,5 +128,8 @@ def cluster_summary(cluster_yaml: str) -> list[str]:
             + (f", nodePort {p.node_port}" if p.node_port else "")
             for p in svc.ports
         )
-        lines.append(f"Service {svc.id} ({svc.type}, selector {sel or 'none'}): {ports}")
+        kind = svc.type
+        if svc.external_traffic_policy is not None:
+            kind += f", externalTrafficPolicy {svc.external_traffic_policy}"
+        lines.append(f"Service {svc.id} ({kind}, selector {sel or 'none'}): {ports}")
     return lines
