@@ -215,3 +215,18 @@ def test_cli_explain_names_the_node_addresses(
     main(["explain", str(path), "--from", "198.51.100.7", "--to", "svc:shop/web", "--port", "30080/TCP"])
     out = capsys.readouterr().out
     assert "denied" in out and "10.0.0.11" in out and "externalTrafficPolicy: Local" in out
+
+
+def test_a_lesson_check_names_the_address_the_endpoint_sees() -> None:
+    from k8snet_tutor.learning.checks import check
+    from k8snet_tutor.learning.lesson import discover
+
+    lesson = {les.id: les for les in discover(include_env=False)}["external-traffic-policy"]
+    report = check(lesson, lesson.starter)
+    failed = [r for r in report.results if not r.passed]
+    assert [r.id for r in failed] == ["partners-in"]
+    assert "node address 10.0.0.11 (source NAT)" in failed[0].reasons[0]
+    # A pod in the cluster is seen as itself: no source NAT is mentioned.
+    broken = lesson.solution.replace("matchLabels: {app: orders}", "matchLabels: {app: web}")
+    inside = [r for r in check(lesson, broken).results if r.id == "inside"][0]
+    assert not inside.passed and "source NAT" not in " ".join(inside.reasons)

@@ -419,6 +419,9 @@ class _Grader:
                 ep = pick[0]
                 detail = why(ep.explanation) if ep.explanation else ep.reason
                 port = f" (port {ep.target_port})" if ep.target_port is not None else ""
+                seen = ep.explanation.source if ep.explanation else src.id
+                if seen != src.id:  # source NAT: the endpoint sees a node's address
+                    port += f", which sees it come from node address {seen} (source NAT)"
                 reason += f"; {ep.pod.id}{port}: {detail}"
             elif sv.notes:
                 reason += f" ({sv.notes[0].rstrip('.')})"
