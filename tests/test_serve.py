@@ -1012,3 +1012,45 @@ def test_browser_sessions_resume_stay_apart_and_stay_inside(
             assert not (home_a / "mine.csv").exists()
 
     asyncio.run(scenario())
+
+
+@needs_proc
+def test_room_keeps_work_for_at_most_max_attendees(tmp_path: Path) -> None:
+    """New browsers beyond the cap are refused (no new folder); known ones still get in."""
+    import aiohttp
+
+    async def scenario() -> None:
+        async with room_server(tmp_path, max_sessions=1, max_attendees=2) as server:
+            room = tmp_path / "room"
+            async with client() as a, client() as b, client() as c:
+                for http in (a, b):
+                    async with http.get(url(server)) as r:
+                        assert r.status == 200
+                    async with http.ws_connect(ws_url(server)) as ws:
+                        await read_until(ws, "served=1")
+                    await asyncio.sleep(0.3)  # the session ends: the cap is on folders
+                assert len([d for d in room.iterdir() if d.is_dir()]) == 2
+                async with c.get(url(server)) as r:
+                    body = await r.text()
+                    assert r.status == 503 and "No more attendees" in body and "2 attendees" in body
+                with pytest.raises(aiohttp.WSServerHandshakeError) as info:
+                    await c.ws_connect(ws_url(server))
+                assert info.value.status == 503
+                # A script without cookies gets no folder either.
+                with pytest.raises(aiohttp.WSServerHandshakeError):
+                    async with aiohttp.ClientSession() as bare:
+                        await bare.ws_connect(ws_url(server))
+                assert len([d for d in room.iterdir() if d.is_dir()]) == 2
+                async with a.get(url(server)) as r:  # a known browser comes back
+                    assert r.status == 200
+                async with a.ws_connect(ws_url(server)) as ws:
+                    await read_until(ws, "served=1")
+
+    asyncio.run(scenario())
+
+
+def test_serve_refuses_fewer_attendees_than_sessions(capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("textual_serve")
+    code = main(["serve", "--max-sessions", "5", "--max-attendees", "3"])
+    assert code == 2
+    assert "--max-attendees 3" in capsys.readouterr().err

@@ -268,6 +268,7 @@ class RoomServer(Server):
         public_url: str | None = None,
         token: str | None = None,
         max_sessions: int = 40,
+        max_attendees: int | None = None,
         idle_seconds: float | None = 3600.0,
         remove_room: bool = False,
         env: dict[str, str] | None = None,
@@ -278,6 +279,9 @@ class RoomServer(Server):
         self.room = room
         self.token = token
         self.max_sessions = max(1, max_sessions)
+        # Folders the room keeps (one per browser that ever opened a session): bounded, so a
+        # script with the link cannot fill the disk by opening sessions without a cookie.
+        self.max_attendees = max(self.max_sessions, max_attendees or 10 * self.max_sessions)
         self.idle_seconds = idle_seconds if idle_seconds and idle_seconds > 0 else None
         self.remove_room = remove_room
         self.child_env = dict(env or {})
@@ -352,6 +356,30 @@ class RoomServer(Server):
             return False  # a reload of a live session replaces it
         return len(self.live) + self.starting >= self.max_sessions
 
+    def room_has_no_seat(self, attendee: str) -> bool:
+        """A browser the room has never seen, and the room already keeps `max_attendees`
+        folders: it is refused (the attendees the room knows still get in)."""
+        if (self.room / attendee).is_dir():
+            return False
+        try:
+            count = sum(1 for entry in self.room.iterdir() if entry.is_dir())
+        except OSError:
+            return False
+        return count >= self.max_attendees
+
+    def no_seat_page(self) -> web.Response:
+        return web.Response(
+            status=503,
+            content_type="text/html",
+            text=_page(
+                f"{self.title}: no more attendees",
+                "No more attendees",
+                f"This room has already kept work for {self.max_attendees} attendees, its "
+                "limit. Attendees who joined before can still come back from their own "
+                "browser; ask the instructor to open another room.",
+            ),
+        )
+
     def full_page(self) -> web.Response:
         return web.Response(
             status=503,
@@ -389,6 +417,8 @@ class RoomServer(Server):
             attendee = attendee_folder_name(new_id or attendee_id)
             if self.room_is_full(attendee):
                 response = self.full_page()
+            elif self.room_has_no_seat(attendee):
+                response = self.no_seat_page()
             else:
                 font_size = to_int(request.query.get("fontsize", "16"), 16)
                 response = web.Response(
@@ -419,6 +449,8 @@ class RoomServer(Server):
             old = self.live.get(attendee)
             if old is None and self.room_is_full(attendee):
                 return self.full_page()
+            if old is None and self.room_has_no_seat(attendee):
+                return self.no_seat_page()
             self.starting += 1
         try:
             if old is not None:

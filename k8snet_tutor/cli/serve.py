@@ -8,8 +8,8 @@ browser: a reload, a closed tab or "Session ended -> Restart" resumes the attend
 On 127.0.0.1 (the default) no token is needed. On any other address a room token is required:
 serve prints the link to share (http://HOST:PORT/?token=...); --token sets it, --no-token turns
 it off (anyone who can reach the port can then start sessions). At most --max-sessions
-processes run at once; a session without input for --idle-timeout minutes ends (Restart
-resumes it). Stop with Ctrl+C: every session process and temporary folder is removed.
+processes run at once, and the room keeps work for at most --max-attendees browsers; a session
+without input for --idle-timeout minutes ends (Restart resumes it). Stop with Ctrl+C: every session process and temporary folder is removed.
 
 exit codes: 0 stopped, 2 bad options or textual-serve missing
 """
@@ -69,6 +69,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help=f"at most N sessions at once; others see a 'room is full' page "
         f"(default: {DEFAULT_MAX_SESSIONS})",
+    )
+    parser.add_argument(
+        "--max-attendees",
+        type=int,
+        default=None,
+        metavar="N",
+        help="keep work for at most N attendees (one folder per browser); a new browser "
+        "after that is refused, returning ones still get in (default: 10 x --max-sessions)",
     )
     parser.add_argument(
         "--idle-timeout",
@@ -207,6 +215,11 @@ def run(args: argparse.Namespace) -> int:
         return fail(f"--port {args.port} is not a port number (1-65535)")
     if args.max_sessions < 1:
         return fail(f"--max-sessions {args.max_sessions}: give at least 1")
+    if args.max_attendees is not None and args.max_attendees < args.max_sessions:
+        return fail(
+            f"--max-attendees {args.max_attendees}: give at least --max-sessions "
+            f"({args.max_sessions})"
+        )
     if args.idle_timeout < 0:
         return fail(f"--idle-timeout {args.idle_timeout:g}: give minutes (0 for never)")
     if args.token is not None and not args.token.strip():
@@ -265,6 +278,7 @@ def run(args: argparse.Namespace) -> int:
         public_url=args.public_url,
         token=token,
         max_sessions=args.max_sessions,
+        max_attendees=args.max_attendees,
         idle_seconds=args.idle_timeout * 60,
         remove_room=remove_room,
         env=env,
