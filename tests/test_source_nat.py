@@ -230,3 +230,37 @@ def test_a_lesson_check_names_the_address_the_endpoint_sees() -> None:
     broken = lesson.solution.replace("matchLabels: {app: orders}", "matchLabels: {app: web}")
     inside = [r for r in check(lesson, broken).results if r.id == "inside"][0]
     assert not inside.passed and "source NAT" not in " ".join(inside.reasons)
+
+
+def _lint_codes(text: str) -> list[tuple[str, int | None, str]]:
+    from k8snet_tutor.core.lint import lint
+
+    cluster = cluster_from_text(text)
+    return [(p.code or "", p.line, p.message) for p in lint(Evaluator(cluster))]
+
+
+def test_lint_warns_when_source_nat_hides_the_client_from_an_ip_block() -> None:
+    text = NODES + WEB + only_from("198.51.100.0/24")
+    found = [x for x in _lint_codes(text) if x[0] == "client-address-hidden"]
+    assert len(found) == 1
+    code, line, message = found[0]
+    # At the Service's `type:` line (it has no externalTrafficPolicy line).
+    assert line == text.splitlines().index("  type: LoadBalancer") + 1
+    assert "Service shop/web " in message and "shop/web-1 sees a node address" in message
+    assert "198.51.100.0/24" in message and "web-in" in message
+    # The same without node addresses: the warning is about the cluster, not the input.
+    bare = _lint_codes(WEB + only_from("198.51.100.0/24"))
+    assert any(x[0] == "client-address-hidden" for x in bare)
+
+
+def test_lint_is_quiet_when_the_address_is_kept_or_does_not_matter() -> None:
+    quiet = [
+        NODES + LOCAL + only_from("198.51.100.0/24"),  # Local keeps the client address
+        NODES + WEB,  # no policy
+        NODES + WEB + only_from("0.0.0.0/0"),  # every address admitted
+        NODES
+        + WEB.replace("type: LoadBalancer", "type: ClusterIP").replace(", nodePort: 30080", "")
+        + only_from("198.51.100.0/24"),  # not reachable from outside
+    ]
+    for text in quiet:
+        assert not [x for x in _lint_codes(text) if x[0] == "client-address-hidden"], text

@@ -1,5 +1,6 @@
 """Warnings about manifests that are valid but probably wrong: policies or peers that select no
-pod, named ports found on no pod, egress isolation that blocks DNS, Services with no endpoints.
+pod, named ports found on no pod, egress isolation that blocks DNS, Services with no endpoints,
+ipBlocks that a node's source NAT hides outside clients from (externalTrafficPolicy Cluster).
 
 Exit code: 0 when there is nothing to report, 1 when there are warnings, 2 on input errors.
 """

@@ -4,13 +4,16 @@
 - a peer whose selectors select no pod;
 - a named port that no pod it could apply to declares;
 - pods isolated for egress with no way to reach DNS (UDP 53);
-- a Service with no endpoints, telling "no pod matches" from "pods match but none is Ready".
+- a Service with no endpoints, telling "no pod matches" from "pods match but none is Ready";
+- a Service open to outside clients with externalTrafficPolicy Cluster in front of pods whose
+  policies admit outside addresses by ipBlock (the node's source NAT hides the client).
 """
 
 from __future__ import annotations
 
 from k8snet_tutor.core.cluster import (
     Cluster,
+    IPBlock,
     NetworkPolicy,
     Peer,
     Pod,
@@ -21,7 +24,7 @@ from k8snet_tutor.core.cluster import (
 from k8snet_tutor.core.evaluate import Evaluator, iter_bits
 from k8snet_tutor.core.ipsets import address_value
 from k8snet_tutor.core.problems import FieldPath, Problem
-from k8snet_tutor.core.services import endpoints
+from k8snet_tutor.core.services import endpoint_set, endpoints
 
 
 def _warn(
@@ -73,6 +76,7 @@ def lint(ev: Evaluator) -> list[Problem]:
     for svc in cluster.services:
         if svc.selector and not endpoints(cluster, svc):
             out.append(_no_endpoints(cluster, svc))
+    out.extend(_lint_client_address(ev))
     return out
 
 
@@ -313,3 +317,60 @@ def _rule_allows_dns(ev: Evaluator, pol: NetworkPolicy, rule: Rule) -> bool:
         elif _peer_selects_cluster_dns(ev, pol, peer):
             return True
     return False
+
+
+def _lint_client_address(ev: Evaluator) -> list[Problem]:
+    """A Service open to outside clients with externalTrafficPolicy Cluster, in front of pods
+    whose ingress admits outside addresses by ipBlock: the node's source NAT hides the client's
+    address from those rules."""
+    out: list[Problem] = []
+    for svc in ev.cluster.services:
+        if svc.external_traffic_policy != "Cluster":
+            continue
+        for backend in endpoint_set(ev.cluster, svc).backends:
+            pod = backend.pod
+            found = _address_rule(ev, pod) if pod is not None else None
+            if pod is None or found is None:
+                continue
+            pol, index, block = found
+            path: FieldPath = (
+                ("spec", "externalTrafficPolicy")
+                if svc.origin.document is not None
+                and isinstance(svc.origin.document.data, dict)
+                and "externalTrafficPolicy" in (svc.origin.document.data.get("spec") or {})
+                else ("spec", "type")
+            )
+            out.append(
+                _warn(
+                    svc, path,
+                    f"Service {svc.id} takes outside clients with externalTrafficPolicy "
+                    f"Cluster (the default): a node may pass them on with its own address "
+                    f"(source NAT), so {pod.id} sees a node "
+                    f"address, and {block.describe()} in policy {pol.id} (ingress rule "
+                    f"#{index + 1}) is compared with that address, not the client's",
+                    "set `externalTrafficPolicy: Local` to keep client addresses (only the "
+                    "nodes that run an endpoint then answer); widening the ipBlock to the "
+                    "nodes' addresses would admit every client",
+                    "client-address-hidden", f"Service {svc.id}",
+                )
+            )
+            break
+    return out
+
+
+def _address_rule(ev: Evaluator, pod: Pod) -> tuple[NetworkPolicy, int, IPBlock] | None:
+    """The first ingress rule isolating `pod` that admits outside addresses by an ipBlock
+    narrower than "everywhere"; None when the pod's ingress is open to any source."""
+    isolating, _ = ev.isolation(pod)
+    if not isolating or any(not rule.peers for pol in isolating for rule in pol.ingress):
+        return None
+    for pol in isolating:
+        for index, rule in enumerate(pol.ingress):
+            for peer in rule.peers:
+                block = peer.ip_block
+                if block is None:
+                    continue
+                if block.cidr in ("0.0.0.0/0", "::/0") and not block.excepts:
+                    return None  # every address is admitted, the node's too
+                return pol, index, block
+    return None
