@@ -348,6 +348,37 @@ def test_not_ready_pods_are_not_endpoints() -> None:
     assert v.allowed and "shop/unready is not an endpoint" in v.text()
 
 
+LEAVING = ", deletionTimestamp: '2026-01-01T00:00:00Z'"
+
+
+def test_terminating_pods_that_still_serve_take_connections_only_when_none_is_ready() -> None:
+    svc_yaml = service("db", "{selector: {app: db}, ports: [{port: 80, targetPort: 8080}]}")
+    # Only terminating pods: the proxy falls back to the ones that still pass readiness.
+    draining = (
+        CLIENT
+        + db_pod("old-0", READY, extra_meta=LEAVING)
+        + db_pod("old-1", NOT_READY.replace("10.0.0.6", "10.0.0.8"), extra_meta=LEAVING)
+        + svc_yaml
+    )
+    cluster, _ = load(draining)
+    eps = endpoint_set(cluster, svc_of(cluster, "db"))
+    assert eps.draining and [b.id for b in eps.backends] == ["shop/old-0"]
+    assert "no longer passes its readiness check" in dict(eps.left_out)["shop/old-1"]
+    v = reach(draining, "db", 80)
+    assert v.allowed and "falls back to the terminating pods" in v.text()
+    assert "shop/old-0" in v.text()
+    # With a Ready pod, the terminating one gets no new connection.
+    mixed = CLIENT + db_pod("new-0") + db_pod("old-0", READY, extra_meta=LEAVING) + svc_yaml
+    cluster, _ = load(mixed)
+    eps = endpoint_set(cluster, svc_of(cluster, "db"))
+    assert not eps.draining and [b.id for b in eps.backends] == ["shop/new-0"]
+    why = dict(eps.left_out)["shop/old-0"]
+    assert "only while no endpoint is Ready" in why and "publishNotReadyAddresses" not in why
+    # Terminating and failing its readiness check: nothing answers.
+    gone = CLIENT + db_pod("old-1", NOT_READY, extra_meta=LEAVING) + svc_yaml
+    assert reach(gone, "db", 80).reach == "no-endpoints"
+
+
 def test_publish_not_ready_addresses_keeps_unfinished_pods() -> None:
     text = PODS + service(
         "db",

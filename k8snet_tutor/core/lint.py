@@ -24,7 +24,7 @@ from k8snet_tutor.core.cluster import (
 from k8snet_tutor.core.evaluate import Evaluator, iter_bits
 from k8snet_tutor.core.ipsets import address_value
 from k8snet_tutor.core.problems import FieldPath, Problem
-from k8snet_tutor.core.services import endpoint_set, endpoints
+from k8snet_tutor.core.services import endpoint_set
 
 
 def _warn(
@@ -74,7 +74,10 @@ def lint(ev: Evaluator) -> list[Problem]:
                 out.extend(_lint_rule(ev, pol, direction, ri, rule, key, selected, label))
     out.extend(_lint_dns(ev))
     for svc in cluster.services:
-        if svc.selector and not endpoints(cluster, svc):
+        if not svc.selector:
+            continue
+        eps = endpoint_set(cluster, svc)
+        if not eps.backends or eps.draining:
             out.append(_no_endpoints(cluster, svc))
     out.extend(_lint_client_address(ev))
     return out

@@ -59,9 +59,14 @@ def endpoint_problem(service: Service, pod: Pod) -> str | None:
     if service.publish_not_ready:
         return None
     if pod.terminating:
+        if not pod.ready:
+            return (
+                "it is terminating (it has a deletionTimestamp) and no longer passes its "
+                "readiness check"
+            )
         return (
-            "it is terminating (it has a deletionTimestamp); set `publishNotReadyAddresses: "
-            "true` to keep such pods as endpoints"
+            "it is terminating (it has a deletionTimestamp); the proxy sends it new "
+            "connections only while no endpoint is Ready, so that connections drain"
         )
     if not pod.ready:
         return (
@@ -105,6 +110,9 @@ class EndpointSet:
     backends: list[Backend] = field(default_factory=list)
     left_out: list[tuple[str, str]] = field(default_factory=list)  # (pod or address, why)
     given_by: list[str] = field(default_factory=list)  # the objects the endpoints came from
+    # No endpoint is Ready: the backends are terminating pods that still pass their
+    # readiness check, which the proxy falls back to while they shut down.
+    draining: bool = False
 
 
 def endpoint_set(cluster: Cluster, service: Service) -> EndpointSet:
@@ -113,12 +121,20 @@ def endpoint_set(cluster: Cluster, service: Service) -> EndpointSet:
     if service.type == "ExternalName":
         return out
     if service.selector:
+        serving: list[Pod] = []  # terminating, and still passing the readiness check
         for pod in _selected(cluster, service):
             problem = endpoint_problem(service, pod)
             if problem is None:
                 out.backends.append(Backend(pod, pod.ip))
             else:
                 out.left_out.append((pod.id, problem))
+                if pod.terminating and pod.ready and pod.phase not in ("Succeeded", "Failed"):
+                    serving.append(pod)
+        if not out.backends and serving:
+            out.draining = True
+            names = {p.id for p in serving}
+            out.left_out = [(who, why) for who, why in out.left_out if who not in names]
+            out.backends = [Backend(pod, pod.ip) for pod in serving]
         return out
     by_id = {p.id: p for p in cluster.pods}
     by_ip = {p.ip: p for p in cluster.pods if p.ip}
@@ -273,7 +289,8 @@ class ServiceVerdict:
             "no-port": f"{head}: the Service has no such port.",
             "not-exposed": f"{head}: not reachable from outside the cluster.",
             "not-listening": f"{head}: no endpoint declares the port the connection arrives "
-            "on, so nothing answers there.",
+            "on, so most likely nothing listens there (a program can listen on a port its pod "
+            "does not declare; the tutor goes by the declared ports).",
             "external-name": f"{head}: {svc.id} is an ExternalName Service, a DNS alias "
             f"(CNAME) for {svc.external_name}; it has no endpoints, and nothing in the cluster "
             "is reached through it.",
@@ -488,8 +505,8 @@ def plan(ev: Evaluator, service: Service, probe: PortProbe, *, external: bool) -
         out.reach = "not-exposed"
         what = "A headless" if service.headless else f"A {service.type}"
         out.notes.append(
-            f"{what} Service only has a cluster-internal address; to reach it from "
-            "outside, make it type NodePort or LoadBalancer."
+            f"{what} Service has, by default, only a cluster-internal address; to reach it "
+            "from outside, make it type NodePort or LoadBalancer."
         )
         return out
     if external and service.external_traffic_policy == "Cluster":
@@ -717,6 +734,13 @@ def decide(total: int, ok: int, any_listening: bool) -> Reach:
 
 def _common_notes(verdict: ServiceVerdict, eps: EndpointSet) -> None:
     svc = verdict.service
+    if eps.draining:
+        pods = ", ".join(b.id for b in eps.backends)
+        verdict.notes.append(
+            f"No endpoint is Ready, so the proxy falls back to the terminating pods that still "
+            f"pass their readiness check ({pods}): connections drain to them until they are "
+            "gone, and then nothing answers unless a replacement becomes Ready."
+        )
     if svc.publish_not_ready:
         unready = [b.pod.id for b in eps.backends if b.pod is not None and not b.pod.ready]
         if unready:
