@@ -4,17 +4,31 @@ Same idea as tests/test_lesson_wrong_answers.py: start from the lesson's solutio
 apply one realistic mistake by replacing a fragment that occurs exactly once, grade with the
 lesson's own goal, and assert which checks fail and what the failing check's reasons say.
 `ALTERNATIVES` are different valid answers that must pass.
+
+`DECOY_CAUGHT` are wrong answers that only the lesson's decoys expose (a namespace or a pod
+created later, a look-alike one label or one namespace away): each passes the goal graded
+without the decoys and the checks on them, and fails it with them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 
 import pytest
+import yaml
 
 from k8snet_tutor.learning.checks import CheckReport, check, results_summary
 from k8snet_tutor.learning.lesson import Lesson, discover
+from k8snet_tutor.learning.lesson.goal import (
+    Check,
+    EndpointsCheck,
+    ProbesCheck,
+    SelectsCheck,
+    TableCheck,
+    qualify,
+)
 
 NEW_LESSONS = (
     "allow-all-namespaces",
@@ -73,6 +87,42 @@ def grade(case: Case) -> CheckReport:
     return check(lessons()[case.lesson], build(case))
 
 
+def decoy_names(lesson: Lesson) -> set[str]:
+    """`namespace/name` of every pod and workload in the lesson's decoys."""
+    out: set[str] = set()
+    for obj in yaml.safe_load_all(lesson.decoys or ""):
+        if isinstance(obj, dict) and obj.get("kind") != "Namespace":
+            meta = obj.get("metadata") or {}
+            out.add(f"{meta.get('namespace') or 'default'}/{meta['name']}")
+    return out
+
+
+def without_decoys(lesson: Lesson) -> Lesson:
+    """The lesson as it was before its decoys: no decoys, and no probe, table override or
+    listed pod that names one (a check left with nothing to check is dropped)."""
+    names = decoy_names(lesson)
+
+    def named(text: str | None) -> bool:
+        return text is not None and qualify(text.removeprefix("svc:")) in names
+
+    goal: list[Check] = []
+    for c in lesson.goal:
+        if isinstance(c, ProbesCheck):
+            probes = [p for p in c.probes if not (named(p.source) or named(p.destination))]
+            if probes:
+                goal.append(dataclasses.replace(c, probes=probes))
+        elif isinstance(c, TableCheck):
+            kept = [o for o in c.overrides if not (named(o.source) or named(o.destination))]
+            nodes = None if c.nodes is None else [n for n in c.nodes if not named(n)]
+            goal.append(dataclasses.replace(c, overrides=kept, nodes=nodes))
+        elif isinstance(c, EndpointsCheck | SelectsCheck):
+            goal.append(dataclasses.replace(c, pods=[p for p in c.pods if not named(p)]))
+        else:
+            assert not any(named(n.text) for n in c.names()), (lesson.id, c.id)
+            goal.append(c)
+    return dataclasses.replace(lesson, decoys="", goal=goal)
+
+
 ALL_NS_8080 = """      - from:
           - namespaceSelector: {}
         ports:
@@ -122,7 +172,7 @@ WRONG = [
          fails=("in-cluster", "dns"), says=(("in-cluster", "clickhouse-0"),)),
     Case("cluster-only-egress", "egress-to-everything",
          edits=(("      - to:\n" + CLUSTER_PEER, "      - {}"),),
-         fails=("not-outside",), says=(("not-outside", "198.51.100.25"),)),
+         fails=("not-outside", "every-reports-pod"), says=(("not-outside", "198.51.100.25"),)),
     Case("cluster-only-egress", "isolates-ingress-too",
          edits=(("policyTypes: [Egress]", "policyTypes: [Ingress, Egress]"),),
          fails=("in-cluster", "ingress-untouched"), says=(("ingress-untouched", "isolated for ingress"),)),
@@ -130,7 +180,8 @@ WRONG = [
          edits=((CLUSTER_PEER, "          - namespaceSelector:\n"
                  "              matchLabels: {kubernetes.io/metadata.name: warehouse}\n"
                  "          - podSelector: {}"),),
-         fails=("dns",), says=(("dns", "kube-dns"),)),
+         # ml, a namespace created later, is missed too.
+         fails=("dns", "in-cluster"), says=(("dns", "kube-dns"), ("in-cluster", "ml/"))),
     # scaling-behind-a-service
     Case("scaling-behind-a-service", "starter-hash-and-addresses", base="starter",
          fails=("endpoints", "service", "web-to-db", "db-closed", "no-addresses")),
@@ -251,6 +302,95 @@ WRONG += [
          fails=("inside",), says=(("inside", "analytics/orders-replay"),)),
 ]
 
+DECOY_CAUGHT = [
+    # allow-all-namespaces: ml (created later), platform/deploy-bot, sandbox/ops-console
+    Case("allow-all-namespaces", "todays-namespaces-listed",
+         edits=((ALL_NS_8080, ALL_NS_8080.replace(
+             "namespaceSelector: {}",
+             "namespaceSelector:\n              matchExpressions:\n"
+             "                - {key: kubernetes.io/metadata.name, operator: In,"
+             " values: [platform, shop, analytics]}")),),
+         fails=("every-namespace", "others-open"), says=(("every-namespace", "ml/trainer"),)),
+    Case("allow-all-namespaces", "admin-port-for-ops-console-only",
+         edits=(("      - from:\n          - podSelector: {}",
+                 "      - from:\n          - podSelector:\n"
+                 "              matchLabels: {app: ops-console}"),),
+         fails=("admin-port",), says=(("admin-port", "platform/deploy-bot"),)),
+    Case("allow-all-namespaces", "admin-port-for-all-but-shop-and-analytics",
+         edits=(("      - from:\n          - podSelector: {}",
+                 "      - from:\n          - namespaceSelector:\n"
+                 "              matchExpressions:\n"
+                 "                - {key: kubernetes.io/metadata.name, operator: NotIn,"
+                 " values: [shop, analytics]}"),),
+         fails=("admin-port",), says=(("admin-port", "sandbox/ops-console"),)),
+    # cluster-only-egress: reports/mailer (added later), ml/feature-store (new namespace and range)
+    Case("cluster-only-egress", "todays-namespaces-listed",
+         edits=((CLUSTER_PEER, "          - namespaceSelector:\n"
+                 "              matchExpressions:\n"
+                 "                - {key: kubernetes.io/metadata.name, operator: In,"
+                 " values: [reports, warehouse, kube-system]}"),),
+         fails=("in-cluster",), says=(("in-cluster", "ml/feature-store"),)),
+    Case("cluster-only-egress", "todays-pod-range",
+         edits=((CLUSTER_PEER, "          - ipBlock: {cidr: 10.244.0.0/16}"),),
+         fails=("in-cluster",), says=(("in-cluster", "ml/feature-store"),)),
+    Case("cluster-only-egress", "todays-pods-by-label",
+         edits=(("    podSelector: {}\n",
+                 "    podSelector:\n      matchExpressions:\n"
+                 "        - {key: app, operator: In, values: [generator, renderer]}\n"),),
+         fails=("every-reports-pod",), says=(("every-reports-pod", "reports/mailer"),)),
+    # scaling-behind-a-service: shop/checkout (another frontend, deployed later)
+    Case("scaling-behind-a-service", "frontend-except-admin",
+         edits=((WEB_PEER, "          - podSelector:\n              matchExpressions:\n"
+                 "                - {key: tier, operator: In, values: [frontend]}\n"
+                 "                - {key: app, operator: NotIn, values: [admin]}"),),
+         fails=("db-closed",), says=(("db-closed", "shop/checkout"),)),
+    Case("scaling-behind-a-service", "everyone-but-admin-and-client",
+         edits=((WEB_PEER, "          - podSelector:\n              matchExpressions:\n"
+                 "                - {key: app, operator: NotIn, values: [admin, client]}"),),
+         fails=("db-closed",), says=(("db-closed", "shop/checkout"),)),
+    # hostnetwork-and-nodes: sandbox/node-exporter (an ordinary pod with the label, on 9100)
+    Case("hostnetwork-and-nodes", "nodes-and-every-pod-on-9100",
+         edits=((NODE_BLOCK, NODE_BLOCK + "\n          - namespaceSelector: {}"),),
+         fails=("pods-not-on-9100",), says=(("pods-not-on-9100", "sandbox/node-exporter"),)),
+    Case("hostnetwork-and-nodes", "block-beside-the-label-in-every-namespace",
+         base="starter",
+         edits=(("          - podSelector:\n              matchLabels: {app: node-exporter}",
+                 "          - namespaceSelector: {}\n            podSelector:\n"
+                 "              matchLabels: {app: node-exporter}\n" + NODE_BLOCK),),
+         fails=("pods-not-on-9100",), says=(("pods-not-on-9100", "sandbox/node-exporter"),)),
+    # portable-policies: billing/refunds (a billing pod deployed later)
+    Case("portable-policies", "invoicers-only",
+         edits=((BILLING_PEER, BILLING_PEER + "\n            podSelector:\n"
+                 "              matchLabels: {app: invoicer}"),),
+         fails=("billing",), says=(("billing", "billing/refunds"),)),
+    # endpointslices-and-readiness: data/db-3 (a member added later, Ready). The slice written
+    # by hand is graded as the matrix command reads it (its endpoints serve db today).
+    Case("endpointslices-and-readiness", "endpointslice-written-by-hand",
+         whole=("apiVersion: v1\nkind: Service\nmetadata: {name: db, namespace: data}\n"
+                "spec:\n  ports:\n  - {name: sql, port: 5432, targetPort: sql, protocol: TCP}\n"
+                "---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\n"
+                "metadata:\n  name: db-ready\n  namespace: data\n"
+                "  labels: {kubernetes.io/service-name: db}\n"
+                "addressType: IPv4\nports:\n- {name: sql, port: 5432, protocol: TCP}\n"
+                "endpoints:\n"
+                "- addresses: [10.244.1.7]\n  conditions: {ready: true}\n"
+                "  targetRef: {kind: Pod, name: db-0, namespace: data}\n"
+                "- addresses: [10.244.2.8]\n  conditions: {ready: true}\n"
+                "  targetRef: {kind: Pod, name: db-1, namespace: data}\n"
+                "---\napiVersion: v1\nkind: Service\nmetadata: {name: db-peers, namespace: data}\n"
+                "spec:\n  clusterIP: None\n  publishNotReadyAddresses: true\n"
+                "  selector: {app: db}\n"
+                "  ports:\n  - {name: gossip, port: 7000, targetPort: gossip, protocol: TCP}\n"),
+         fails=("clients-ready-only",), says=(("clients-ready-only", "data/db-3"),)),
+]
+
+# Lessons whose decoys catch no plausible wrong answer: they are there for what they show.
+DECOYS_FOR_THE_MATRIX_ONLY = {
+    # data/search-2, a member still starting: the headless name leaves it out while the policy
+    # already covers it; the look-alikes elsewhere are in the background.
+    "service-dns-and-headless",
+}
+
 ALTERNATIVES = [
     Case("allow-all-namespaces", "and-peer-with-empty-selectors",
          edits=((ALL_NS_8080, ALL_NS_8080.replace(
@@ -267,6 +407,11 @@ ALTERNATIVES = [
     Case("scaling-behind-a-service", "match-expressions",
          edits=((WEB_PEER, "          - podSelector:\n              matchExpressions:\n"
                  "                - {key: app, operator: In, values: [web]}"),)),
+    # The starter's selector kept beside the node block: useless on most plugins, not wrong.
+    Case("hostnetwork-and-nodes", "starter-peer-kept-beside-the-block", base="starter",
+         edits=(("          - podSelector:\n              matchLabels: {app: node-exporter}",
+                 "          - podSelector:\n              matchLabels: {app: node-exporter}\n"
+                 + NODE_BLOCK),)),
     Case("hostnetwork-and-nodes", "node-metrics-port-by-number",
          edits=(("cidr: 10.0.0.0/24", "cidr: 10.0.0.0/24\n              except: [10.0.0.0/32]"),)),
     Case("service-dns-and-headless", "named-target-port",
@@ -283,7 +428,7 @@ ALTERNATIVES = [
 ]
 
 
-@pytest.mark.parametrize("case", WRONG, ids=lambda c: c.id)
+@pytest.mark.parametrize("case", [*WRONG, *DECOY_CAUGHT], ids=lambda c: c.id)
 def test_wrong_answer_fails_the_expected_checks(case: Case) -> None:
     report = grade(case)
     summary = results_summary(report)
@@ -303,16 +448,37 @@ def test_alternative_answer_passes(case: Case) -> None:
     assert report.passed, f"{case.id} should pass:\n{results_summary(report)}"
 
 
+@pytest.mark.parametrize("case", DECOY_CAUGHT, ids=lambda c: c.id)
+def test_decoy_caught_answer_passes_without_the_decoys(case: Case) -> None:
+    report = check(without_decoys(lessons()[case.lesson]), build(case))
+    assert report.passed, f"{case.id} needs no decoy to fail:\n{results_summary(report)}"
+
+
+def test_every_new_lesson_has_decoys_that_checks_name() -> None:
+    for lesson_id in NEW_LESSONS:
+        lesson = lessons()[lesson_id]
+        names = decoy_names(lesson)
+        assert names, f"{lesson_id} has no decoys"
+        named = {qualify(n.text.removeprefix("svc:")) for c in lesson.goal for n in c.names()}
+        assert names <= named, f"{lesson_id}: no check names {sorted(names - named)}"
+        caught = any(c.lesson == lesson_id for c in DECOY_CAUGHT)
+        assert caught != (lesson_id in DECOYS_FOR_THE_MATRIX_ONLY), lesson_id
+        # Without the decoys the lesson is what it was: the solution passes, the starter fails.
+        bare = without_decoys(lesson)
+        assert check(bare, lesson.solution).passed, lesson_id
+        assert not check(bare, lesson.starter).passed, lesson_id
+
+
 def test_every_new_lesson_has_wrong_answers_and_starter_fails() -> None:
     for lesson_id in NEW_LESSONS:
         assert lesson_id in lessons(), lesson_id
         assert sum(c.lesson == lesson_id for c in WRONG) >= 3, lesson_id
         assert any(c.lesson == lesson_id and c.base == "starter" for c in WRONG), lesson_id
-    ids = [c.id for c in [*WRONG, *ALTERNATIVES]]
+    ids = [c.id for c in [*WRONG, *DECOY_CAUGHT, *ALTERNATIVES]]
     assert len(ids) == len(set(ids))
 
 
 def covered_lessons() -> set[str]:
     """Lessons whose wrong answers live here (the older test file counts them as covered)."""
-    return {c.lesson for c in WRONG}
+    return {c.lesson for c in [*WRONG, *DECOY_CAUGHT]}
 
