@@ -537,7 +537,7 @@ WRONG_POLICIES = [
         "flat-network",
         "starter-same-namespace-policy-isolates-payments",
         base="starter",
-        fails=("flat", "cross-namespace"),
+        fails=("flat", "cross-namespace", "nothing-isolated"),
         cells=(
             cell(
                 "cross-namespace",
@@ -553,13 +553,49 @@ WRONG_POLICIES = [
         "empty-ingress-list-thought-to-allow-all",
         base="starter",
         edits=((FLAT_RULE, "  ingress: []"),),
-        fails=("flat", "cross-namespace"),
+        fails=("flat", "cross-namespace", "nothing-isolated"),
         cells=(
             cell(
                 "flat",
                 "payments/payments-api -> payments/fraud-scorer on 8080/TCP",
                 "isolated for ingress",
                 "no ingress rule",
+            ),
+        ),
+    ),
+    Answer(
+        "flat-network",
+        "every-namespace-admitted-but-still-isolated",
+        base="starter",
+        edits=((FLAT_RULE, lines("  ingress:", "  - from:", "    - namespaceSelector: {}")),),
+        fails=("nothing-isolated",),
+        cells=(
+            cell(
+                "nothing-isolated",
+                "203.0.113.20 -> payments/payments-api on 8080/TCP",
+                "isolated for ingress",
+            ),
+        ),
+    ),
+    Answer(
+        "flat-network",
+        "every-namespace-on-8080-only",
+        base="starter",
+        edits=(
+            (
+                FLAT_RULE,
+                lines(
+                    "  ingress:", "  - from:", "    - namespaceSelector: {}",
+                    "    - ipBlock: {cidr: 0.0.0.0/0}", "    ports: [{port: 8080}]",
+                ),
+            ),
+        ),
+        fails=("nothing-isolated",),
+        cells=(
+            cell(
+                "nothing-isolated",
+                "storefront/web -> payments/fraud-scorer on 9090/TCP",
+                "isolated for ingress",
             ),
         ),
     ),
