@@ -324,3 +324,33 @@ def test_connlist_undefined_note_lists_at_most_a_few_lines(tmp_path: Path) -> No
     assert "(n/p0, n/p1 and 1 more)" in note
     assert note.count("\n  ? ") == 2 and "and 28 more" in note
     assert connlist_undefined_note(matrix, [e for e in entries if not e[1]]) is None
+
+
+def test_matrix_json_lists_the_external_addresses_it_was_given(
+    shop: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--external` adds each address's row and column to the JSON (it used to be ignored there,
+    while connlist listed it); without it the JSON has pod pairs only."""
+    code, out, _ = run(["matrix", str(shop), "--port", "5432", "--format", "json"], capsys)
+    data = json.loads(out)
+    assert "externals" not in data and len(data["connections"]) == 9
+    argv = ["matrix", str(shop), "--port", "5432", "--format", "json"]
+    code, out, _ = run([*argv, "--external", "203.0.113.9", "--external", "2001:db8::1"], capsys)
+    assert code == 0
+    data = json.loads(out)
+    assert data["externals"] == ["203.0.113.9", "2001:db8::1"]
+    cells = {(c["from"], c["to"]): c["allowed"] for c in data["connections"]}
+    assert len(data["connections"]) == 9 + 2 * 2 * 3
+    # db admits only api on 5432; web and api are not isolated; nobody's egress is.
+    assert cells[("203.0.113.9", "shop/db")] is False
+    assert cells[("2001:db8::1", "shop/db")] is False
+    assert cells[("203.0.113.9", "shop/web")] is True
+    assert cells[("shop/db", "203.0.113.9")] is True
+    assert cells[("shop/api", "shop/db")] is True and cells[("shop/web", "shop/db")] is False
+    # Without --port: connection sets, the same way.
+    code, out, _ = run(
+        ["matrix", str(shop), "--format", "json", "--external", "203.0.113.9"], capsys
+    )
+    sets = {(c["from"], c["to"]): c["conns"] for c in json.loads(out)["connections"]}
+    assert sets[("203.0.113.9", "shop/db")] == "No Connections"
+    assert sets[("203.0.113.9", "shop/api")] == "All Connections"

@@ -213,36 +213,60 @@ def to_json(
     services: Sequence[Mapping[str, object]] | None = None,
 ) -> str:
     """`{"nodes": [...], "connections": [...], "warnings": [...]}` over every ordered pod pair
-    (plus `"services": [...]` when given)."""
+    (plus `"services": [...]` when given). With external addresses given to the evaluator
+    (`--external`), also `"externals": [...]` and the connections from each address to every
+    pod and from every pod to it."""
     nodes = matrix.nodes
     out: dict[str, object] = {"nodes": [n.id for n in nodes]}
     connections: list[dict[str, object]] = []
     other = matrix.other_mode()
+
+    def emit(
+        src: str, dst: str, dst_pod: Pod | None, conn: ConnectionSet, alt: ConnectionSet, hn: bool
+    ) -> None:
+        if probes:
+            for probe in probes:
+                allowed = probe_allowed(conn, probe, dst_pod)
+                entry: dict[str, object] = {
+                    "from": src,
+                    "to": dst,
+                    "port": str(probe),
+                    "allowed": allowed,
+                }
+                if allowed != probe_allowed(alt, probe, dst_pod):
+                    entry["cni_dependent"] = True
+                if hn:
+                    entry["undefined"] = HOST_NETWORK_NOTE
+                connections.append(entry)
+        else:
+            entry = {"from": src, "to": dst, "conns": str(conn)}
+            if alt != conn:
+                entry["cni_dependent"] = True
+            if hn:
+                entry["undefined"] = HOST_NETWORK_NOTE
+            connections.append(entry)
+
     for src in nodes:
         for dst in nodes:
             conn = matrix.connections(src, dst)
             alt = other.connections(src, dst) if other is not None else conn
-            if probes:
-                for probe in probes:
-                    allowed = probe_allowed(conn, probe, dst.pod)
-                    entry: dict[str, object] = {
-                        "from": src.id,
-                        "to": dst.id,
-                        "port": str(probe),
-                        "allowed": allowed,
-                    }
-                    if allowed != probe_allowed(alt, probe, dst.pod):
-                        entry["cni_dependent"] = True
-                    if host_network(src, dst):
-                        entry["undefined"] = HOST_NETWORK_NOTE
-                    connections.append(entry)
-            else:
-                entry = {"from": src.id, "to": dst.id, "conns": str(conn)}
-                if alt != conn:
-                    entry["cni_dependent"] = True
-                if host_network(src, dst):
-                    entry["undefined"] = HOST_NETWORK_NOTE
-                connections.append(entry)
+            emit(src.id, dst.id, dst.pod, conn, alt, host_network(src, dst))
+    ev = matrix.evaluator
+    alt_ev = other.evaluator if other is not None else ev
+    if ev.extra_externals:
+        out["externals"] = list(ev.extra_externals)
+    for text in ev.extra_externals:
+        for node in nodes:
+            if node.pod is None:
+                continue
+            pod, hn = node.pod, node.pod.host_network
+            # From the address (only the pod's ingress decides), then to it (only its egress).
+            e, a = (x.external_for_address(text, as_source=True) for x in (ev, alt_ev))
+            conn = ev.connections_from_external(e, pod)
+            emit(text, node.id, pod, conn, alt_ev.connections_from_external(a, pod), hn)
+            e, a = (x.external_for_address(text, as_source=False) for x in (ev, alt_ev))
+            conn = ev.connections_to_external(pod, e)
+            emit(node.id, text, None, conn, alt_ev.connections_to_external(pod, a), hn)
     out["connections"] = connections
     if services is not None:
         out["services"] = list(services)
