@@ -277,6 +277,12 @@ WRONG += [
                  "            podSelector:\n"
                  "              matchLabels: {app: shop}"),),
          fails=("closed",), says=(("closed", "staging/app"),)),
+    Case("service-dns-and-headless", "given-a-fixed-cluster-ip",
+         edits=(("clusterIP: None", "clusterIP: 10.96.0.50"),),
+         fails=("headless",), says=(("headless", "10.96.0.50"),)),
+    Case("endpointslices-and-readiness", "peers-service-lost-headless",
+         edits=(("    clusterIP: None\n", ""),),
+         fails=("peers-headless",), says=(("peers-headless", "data/db-peers"),)),
     # external-traffic-policy
     Case("external-traffic-policy", "starter-cluster-hides-the-partner", base="starter",
          fails=("partners-in",), says=(("partners-in", "198.51.100.20"),)),

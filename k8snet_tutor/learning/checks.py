@@ -34,6 +34,7 @@ from k8snet_tutor.learning.lesson import (
     EndpointsCheck,
     ExposedCheck,
     ForbidCheck,
+    HeadlessCheck,
     LabelsCheck,
     Lesson,
     MaxPoliciesCheck,
@@ -628,6 +629,23 @@ class _Grader:
                 "address; the goal wants it reachable from outside (NodePort or LoadBalancer)"
             )
 
+    def grade_headless(self, c: HeadlessCheck, result: CheckResult) -> None:
+        svc = self.service(c.service, result)
+        if svc is None:
+            return
+        if c.headless and not svc.headless:
+            ip = f"clusterIP {svc.cluster_ip}" if svc.cluster_ip else "no clusterIP (one is assigned)"
+            result.reasons.append(
+                f"Service {svc.id} has {ip}, so it gets a virtual IP and its DNS name resolves "
+                "to that one address; the goal wants it headless (`clusterIP: None`), so that "
+                "its name lists the pods and each pod gets a name of its own"
+            )
+        elif not c.headless and svc.headless:
+            result.reasons.append(
+                f"Service {svc.id} is headless (`clusterIP: None`): no virtual IP and no port "
+                "translation; the goal wants it to have a virtual IP"
+            )
+
     # -- pod and label checks ------------------------------------------------------------------
 
     def grade_unique_ports(self, c: UniquePortsCheck, result: CheckResult) -> None:
@@ -757,6 +775,7 @@ GRADERS: dict[type[Check], Grader] = {
     EndpointsCheck: _Grader.grade_endpoints,
     ServicePortCheck: _Grader.grade_service_port,
     ExposedCheck: _Grader.grade_exposed,
+    HeadlessCheck: _Grader.grade_headless,
     UniquePortsCheck: _Grader.grade_unique_ports,
     LabelsCheck: _Grader.grade_labels,
     SelectsCheck: _Grader.grade_selects,

@@ -212,6 +212,12 @@ def _service_mutations(m: _Maker, i: int, doc: Doc) -> None:
     if not isinstance(spec, dict):
         return
     stype = spec.get("type", "ClusterIP")
+    if spec.get("clusterIP") == "None":
+
+        def virtual_ip(d: Doc) -> None:
+            del d["spec"]["clusterIP"]
+
+        m.add(i, ("spec", "clusterIP"), "virtual-ip", "given a virtual IP (not headless)", virtual_ip)
     if stype == "ClusterIP" and spec.get("clusterIP") != "None":
 
         def headless(d: Doc) -> None:

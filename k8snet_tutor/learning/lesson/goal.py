@@ -252,6 +252,24 @@ class MaxPoliciesCheck(Check):
 
 
 @dataclass(kw_only=True)
+class HeadlessCheck(Check):
+    """A Service is headless (`clusterIP: None`), or (`headless: false`) has a virtual IP."""
+
+    type: ClassVar[str] = "headless"
+    service: str
+    headless: bool = True
+
+    def default_description(self) -> str:
+        sid = service_id(self.service)
+        if self.headless:
+            return f"Service {sid} is headless (clusterIP: None)"
+        return f"Service {sid} has a virtual IP (not headless)"
+
+    def names(self) -> list[NameRef]:
+        return [NameRef(self.service, "service", (*self.path, "headless", "service"))]
+
+
+@dataclass(kw_only=True)
 class ForbidCheck(Check):
     type: ClassVar[str] = "forbid"
     field: str
@@ -287,6 +305,7 @@ CHECK_TYPES: dict[str, type[Check]] = {
         EndpointsCheck,
         ServicePortCheck,
         ExposedCheck,
+        HeadlessCheck,
         UniquePortsCheck,
         LabelsCheck,
         SelectsCheck,

@@ -13,6 +13,7 @@ from k8snet_tutor.learning.lesson.goal import (
     EndpointsCheck,
     ExposedCheck,
     ForbidCheck,
+    HeadlessCheck,
     LabelsCheck,
     MaxPoliciesCheck,
     ObjectsCheck,
@@ -205,6 +206,17 @@ def _parse_exposed(r: _Reader, body: Any, path: FieldPath, common: dict[str, Any
     return ExposedCheck(service=svc, external=external, **common)
 
 
+def _parse_headless(r: _Reader, body: Any, path: FieldPath, common: dict[str, Any]) -> Check | None:
+    m = r.mapping(body, path, "`headless`")
+    if m is None or not r.keys(m, path, ("service", "headless"), ("service",), "`headless`"):
+        return None
+    svc = r.name(m.get("service"), (*path, "service"), "`service`")
+    headless = r.boolean(m.get("headless", True), (*path, "headless"), "`headless`")
+    if svc is None or headless is None:
+        return None
+    return HeadlessCheck(service=svc, headless=headless, **common)
+
+
 def _parse_unique_ports(
     r: _Reader, body: Any, path: FieldPath, common: dict[str, Any]
 ) -> Check | None:
@@ -299,6 +311,7 @@ _PARSERS: dict[str, _Parser] = {
     "endpoints": _parse_endpoints,
     "service_port": _parse_service_port,
     "exposed": _parse_exposed,
+    "headless": _parse_headless,
     "unique_ports": _parse_unique_ports,
     "labels": _parse_labels,
     "selects": _parse_selects,
