@@ -807,3 +807,60 @@ def test_endpoint_object_errors(doc: str, code: str, where: str) -> None:
 def test_valid_endpoint_objects_have_no_issues() -> None:
     cluster, _ = load(MANUAL)
     assert [p.code for p in cluster.problems] == []
+
+
+# --------------------------------------------------------------------------------------------
+# internalTrafficPolicy Local: a client in the cluster only reaches endpoints on its own node
+
+ON_NODES = (
+    CLIENT.replace("spec: {containers", "spec: {nodeName: node-a, containers")
+    + db_pod("db-a", spec_extra="nodeName: node-a, ")
+    + db_pod("db-b", spec_extra="nodeName: node-b, ")
+    + "---\napiVersion: v1\nkind: Pod\n"
+    "metadata: {name: far, namespace: shop, labels: {app: client}}\n"
+    "spec: {nodeName: node-c, containers: [{name: c, image: curl}]}\n"
+)
+LOCAL_SVC = service(
+    "db", "{internalTrafficPolicy: Local, selector: {app: db}, ports: [{port: 80, targetPort: 8080}]}"
+)
+ONLY_DB_B = policy(
+    "db-b-closed",
+    "{podSelector: {matchLabels: {app: db}}, ingress: [{from: [{podSelector: {matchLabels: {app: db}}}]}]}",
+)
+
+
+def test_internal_traffic_policy_local_uses_the_clients_node_only() -> None:
+    from k8snet_tutor.core import verdict
+
+    v = reach(ON_NODES + LOCAL_SVC, "db", 80)
+    assert v.allowed and [e.pod.id for e in v.endpoints] == ["shop/db-a"]
+    assert "on node-a" in v.text() and "shop/db-a" in v.text()
+    far = reach(ON_NODES + LOCAL_SVC, "db", 80, src="shop/far")
+    assert far.reach == "no-local-endpoint" and not far.allowed
+    assert "drops the connection" in far.text() and "node-c" in far.text()
+    # Under the default (Cluster) the far client is served by any endpoint.
+    plain = ON_NODES + LOCAL_SVC.replace("internalTrafficPolicy: Local, ", "")
+    assert reach(plain, "db", 80, src="shop/far").allowed
+    # The per-cell verdict (matrix, checks) agrees.
+    cluster, ev = load(ON_NODES + LOCAL_SVC)
+    svc, far_pod = svc_of(cluster, "db"), cluster.pod("shop/far")
+    assert far_pod is not None
+    assert verdict.allowed(ev, far_pod, svc, PortProbe(80)) is False
+
+
+def test_internal_traffic_policy_local_with_unknown_nodes_evaluates_every_endpoint() -> None:
+    text = ON_NODES.replace("nodeName: node-b, ", "") + LOCAL_SVC
+    v = reach(text, "db", 80, src="shop/far")
+    assert v.allowed and len(v.endpoints) == 2
+    assert "does not say which node" in v.text()
+
+
+def test_internal_traffic_policy_does_not_apply_to_headless_or_outside_clients() -> None:
+    headless = LOCAL_SVC.replace("{internalTrafficPolicy", "{clusterIP: None, internalTrafficPolicy")
+    v = reach(ON_NODES + headless, "db", 8080, src="shop/far")
+    assert v.allowed and "internalTrafficPolicy" not in v.text()
+    exposed = LOCAL_SVC.replace("{internalTrafficPolicy", "{type: NodePort, internalTrafficPolicy").replace(
+        "targetPort: 8080}", "targetPort: 8080, nodePort: 30080}"
+    )
+    outside = reach(ON_NODES + exposed, "db", 30080, src="203.0.113.9")
+    assert outside.allowed and len(outside.endpoints) == 2

@@ -10,6 +10,7 @@ build of both gives.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -183,6 +184,7 @@ def services(draw: st.DrawFn, namespaces: list[str]) -> list[Service]:
                 external_traffic_policy=draw(st.sampled_from(["Cluster", "Local"]))
                 if kind != "ClusterIP"
                 else None,
+                internal_traffic_policy=draw(st.sampled_from(["Cluster", "Local"])),
             )
         )
     return out
@@ -198,6 +200,10 @@ def test_random_clusters_agree_on_every_cell(raw: dict[str, Any], data: st.DataO
     # some inside the policies' ipBlocks, some not.
     node_ips = data.draw(st.lists(st.sampled_from(EXTERNAL_IPS), max_size=2, unique=True))
     cluster.nodes = [Node(f"node-{i}", (ip,)) for i, ip in enumerate(node_ips)]
+    # Where pods run (internalTrafficPolicy Local keeps a client on its own node's endpoints).
+    cluster.pods = [
+        replace(p, node=data.draw(st.sampled_from([None, "node-0", "node-1"]))) for p in cluster.pods
+    ]
     addresses = data.draw(st.lists(st.sampled_from(EXTERNAL_IPS), max_size=2, unique=True))
     ev = Evaluator(cluster, externals=addresses)
     # The sandbox's view: every pod, Service and external range the policies mention.

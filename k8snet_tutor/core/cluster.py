@@ -123,6 +123,8 @@ class Service:
     # "Cluster" or "Local" for a Service reachable from outside (NodePort, LoadBalancer),
     # None otherwise (the field does not apply).
     external_traffic_policy: str | None = None
+    # "Local": clients in the cluster only reach endpoints on their own node.
+    internal_traffic_policy: str = "Cluster"
     session_affinity: str = "None"  # "None" or "ClientIP"
     session_affinity_timeout: int | None = None  # seconds, with ClientIP (default 10800)
 
@@ -646,6 +648,9 @@ def _service_from(obj: dict[str, Any], origin: Origin) -> Service:
         else None,
         publish_not_ready=spec.get("publishNotReadyAddresses") is True,
         external_traffic_policy=policy,
+        internal_traffic_policy="Local"
+        if spec.get("internalTrafficPolicy") == "Local"
+        else "Cluster",
         session_affinity=affinity,
         session_affinity_timeout=timeout,
     )

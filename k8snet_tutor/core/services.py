@@ -40,6 +40,7 @@ Reach = Literal[
     "not-exposed",  # an outside client, and the Service has no outside address
     "not-listening",  # no endpoint declares the port the connection arrives on
     "external-name",  # an ExternalName Service: a DNS alias, nothing in the cluster behind it
+    "no-local-endpoint",  # internalTrafficPolicy Local, and no endpoint on the client's node
 ]
 
 DEFAULT_AFFINITY_TIMEOUT = 10800
@@ -291,6 +292,9 @@ class ServiceVerdict:
             "not-listening": f"{head}: no endpoint declares the port the connection arrives "
             "on, so most likely nothing listens there (a program can listen on a port its pod "
             "does not declare; the tutor goes by the declared ports).",
+            "no-local-endpoint": f"{head}: no endpoint runs on the client's node, and "
+            "with internalTrafficPolicy Local the proxy drops the connection instead of "
+            "sending it to another node.",
             "external-name": f"{head}: {svc.id} is an ExternalName Service, a DNS alias "
             f"(CNAME) for {svc.external_name}; it has no endpoints, and nothing in the cluster "
             "is reached through it.",
@@ -640,13 +644,23 @@ def reach_service(
         verdict.reach = p.reach
         return verdict
     sources = seen_sources(src, p.nat_sources)
-    for t in p.targets:
+    targets = p.targets
+    mask = node_local_mask(service, src, [t.endpoint for t in targets])
+    if service.internal_traffic_policy == "Local" and isinstance(src, Pod) and not service.headless:
+        verdict.notes.append(_internal_policy_note(src, targets, mask))
+        if mask is not None:
+            targets = [t for t, keep in zip(targets, mask, strict=True) if keep]
+            if not targets:
+                verdict.reach = "no-local-endpoint"
+                _common_notes(verdict, p.endpoints)
+                return verdict
+    for t in targets:
         if t.port is None:
             verdict.endpoints.append(EndpointVerdict(t.endpoint, None, False, None, t.why_no_port))
         else:
             verdict.endpoints.append(_nat_endpoint_verdict(ev, sources, t, p.protocol))
     verdict.reach = decide(
-        len(p.targets),
+        len(targets),
         sum(1 for e in verdict.endpoints if e.allowed),
         any(e.listening for e in verdict.endpoints),
     )
@@ -654,6 +668,37 @@ def reach_service(
     if isinstance(src, External):
         _traffic_policy_notes(ev, verdict, src, p.endpoints.backends, sources)
     return verdict
+
+
+def node_local_mask(
+    service: Service, client: Pod | External, endpoints: list[Pod | External]
+) -> list[bool] | None:
+    """internalTrafficPolicy Local: which endpoints a client in the cluster may be sent to
+    (those on its own node). None when the rule does not apply or the input does not say
+    where the client and every endpoint run (then every endpoint is evaluated)."""
+    if service.internal_traffic_policy != "Local" or service.headless:
+        return None
+    if not isinstance(client, Pod) or client.node is None:
+        return None
+    if not all(isinstance(e, Pod) and e.node is not None for e in endpoints):
+        return None
+    return [isinstance(e, Pod) and e.node == client.node for e in endpoints]
+
+
+def _internal_policy_note(client: Pod, targets: list[Target], mask: list[bool] | None) -> str:
+    head = (
+        "internalTrafficPolicy Local: the proxy sends a client's connection only to endpoints "
+        "on the client's own node, never to another node"
+    )
+    if mask is None:
+        return (
+            f"{head}. The input does not say which node {client.id} or every endpoint runs "
+            "on (spec.nodeName), so every endpoint is evaluated here."
+        )
+    kept = [t.endpoint.id for t, keep in zip(targets, mask, strict=True) if keep]
+    if not kept:
+        return f"{head}; {client.id} runs on {client.node}, where no endpoint runs."
+    return f"{head}; on {client.node}, {client.id}'s node, that is {', '.join(kept)}."
 
 
 def _nat_endpoint_verdict(

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from k8snet_tutor.core.cluster import Pod, Service
 from k8snet_tutor.core.evaluate import Evaluator, External
 from k8snet_tutor.core.ports import ConnectionSet, PortProbe
-from k8snet_tutor.core.services import Reach, decide, plan, seen_sources
+from k8snet_tutor.core.services import Reach, decide, node_local_mask, plan, seen_sources
 
 DENIED = 0
 ALLOWED = 1
@@ -99,7 +99,13 @@ def reach_of(ev: Evaluator, src: Endpoint, targets: ServiceTargets) -> Reach:
     ok = 0
     # Source NAT: the endpoints see a node address, and must admit every node's.
     seen = [who for _, who in seen_sources(src, targets.nat_sources)]
-    for endpoint, port, listening in targets.targets:
+    chosen = targets.targets
+    mask = node_local_mask(targets.service, src, [t[0] for t in chosen])
+    if mask is not None:  # internalTrafficPolicy Local: the client's node's endpoints only
+        chosen = tuple(t for t, keep in zip(chosen, mask, strict=True) if keep)
+        if not chosen:
+            return "no-local-endpoint"
+    for endpoint, port, listening in chosen:
         if port is None or not listening:
             continue
         for who in seen:
@@ -109,7 +115,7 @@ def reach_of(ev: Evaluator, src: Endpoint, targets: ServiceTargets) -> Reach:
                 break
         else:
             ok += 1
-    return decide(len(targets.targets), ok, any(t[2] for t in targets.targets))
+    return decide(len(chosen), ok, any(t[2] for t in chosen))
 
 
 def service_reach(ev: Evaluator, src: Endpoint, svc: Service, probe: PortProbe) -> Reach:

@@ -996,9 +996,11 @@ def connectivity(cluster: Cluster, scope: Scope) -> Cells:
             # (a pod always reaches itself).
             seen: dict[tuple[int, str], bool] = {}
             endpoint_ids: set[str] | None = None
+            # internalTrafficPolicy Local: the verdict also depends on the client's node.
+            per_pod = svc.internal_traffic_policy == "Local"
             for src in pods:
                 key2 = (klass[src.id], src.id if endpoint_ids and src.id in endpoint_ids else "")
-                verdict = seen.get(key2) if endpoint_ids is not None else None
+                verdict = seen.get(key2) if endpoint_ids is not None and not per_pod else None
                 if verdict is None:
                     result = reach_service(ev, src, svc, probe)
                     if endpoint_ids is None:
