@@ -354,3 +354,37 @@ def test_matrix_json_lists_the_external_addresses_it_was_given(
     sets = {(c["from"], c["to"]): c["conns"] for c in json.loads(out)["connections"]}
     assert sets[("203.0.113.9", "shop/db")] == "No Connections"
     assert sets[("203.0.113.9", "shop/api")] == "All Connections"
+
+
+def test_matrix_text_csv_and_markdown_show_the_external_addresses(
+    shop: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--external` adds the address as a row (into the pods) and a column (the pods' egress
+    to it) in the text, CSV and Markdown tables, as in JSON and connlist."""
+    base = ["matrix", str(shop), "--port", "5432", "--external", "203.0.113.9", "--no-lint"]
+    code, out, _ = run([*base, "--format", "csv"], capsys)
+    assert code == 0
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == ["from \\ to", "shop/api", "shop/db", "shop/web", "203.0.113.9"]
+    by_row = {r[0]: dict(zip(rows[0][1:], r[1:], strict=True)) for r in rows[1:]}
+    assert by_row["203.0.113.9"]["shop/db"] == "denied"  # db admits only api
+    assert by_row["203.0.113.9"]["shop/web"] == "allowed"
+    assert by_row["shop/db"]["203.0.113.9"] == "allowed"  # nobody's egress is isolated
+    assert by_row["203.0.113.9"]["203.0.113.9"] == "n/a"
+    code, out, _ = run([*base, "--format", "md"], capsys)
+    assert "| 203.0.113.9 | ✓ | ✗ | ✓ | n/a |" in out
+    code, out, _ = run(base, capsys)
+    lines = out.splitlines()
+    assert lines[1].split() == ["1", "2", "3", "4"]
+    assert lines[5].split() == ["4", "203.0.113.9", "✓", "✗", "✓", "–"]
+    assert "two outside addresses" in out
+    # Without --port: connection sets, one line per pair.
+    code, out, _ = run(["matrix", str(shop), "--external", "203.0.113.9", "--no-lint"], capsys)
+    said = set()
+    for line in out.splitlines():
+        if "=>" in line:
+            src, rest = line.split("=>")
+            dst, conns = rest.split(None, 1)
+            said.add((src.strip(), dst, conns.strip()))
+    assert ("203.0.113.9", "shop/db", "No Connections") in said
+    assert ("shop/db", "203.0.113.9", "All Connections") in said

@@ -49,7 +49,8 @@ def add_input_arguments(parser: argparse.ArgumentParser, *, paths: bool = True) 
         action="append",
         default=[],
         metavar="IP_OR_CIDR",
-        help="add an external address (or CIDR) as a peer; repeatable",
+        help="add an external address (or CIDR) as a peer: a row and a column in matrix's "
+        "tables; repeatable",
     )
 
 

@@ -23,10 +23,10 @@ from k8snet_tutor.cli.common import (
 )
 from k8snet_tutor.core.lint import lint
 from k8snet_tutor.core.matrix import (
+    NOT_APPLICABLE,
     Matrix,
     connlist_entries,
     connlist_undefined_note,
-    host_network,
     table,
     to_csv,
     to_json,
@@ -109,14 +109,21 @@ def run(args: argparse.Namespace) -> int:
 
 def render_text(matrix: Matrix, probe: PortProbe | None, *, colour: bool) -> str:
     """An aligned table: numbered columns with a legend of row names."""
-    ids, rows = table(matrix, probe)
-    if not ids:
+    ids, rows = table(matrix, probe, externals=True)
+    if not matrix.nodes:
         return "(no pods)\n"
+    pods = len(matrix.nodes)
+
+    def undefined_cell(i: int, j: int) -> bool:
+        """A hostNetwork pod at either end (rows and columns past the pods are addresses)."""
+        ends = [matrix.nodes[k] for k in (i, j) if k < pods]
+        return any(n.pod is not None and n.pod.host_network for n in ends)
+
     green, red, dim, reset = ("\033[32m", "\033[31m", "\033[2m", "\033[0m") if colour else ("",) * 4
     title = f"Connectivity on {probe}" if probe else "Allowed connections"
     lines = [f"{title} (rows: from, columns: to)"]
     other = matrix.other_mode()
-    alt_rows = table(other, probe)[1] if other is not None else rows
+    alt_rows = table(other, probe, externals=True)[1] if other is not None else rows
     if probe is not None:
         width = max(len(i) for i in ids)
         nums = [str(i + 1) for i in range(len(ids))]
@@ -128,10 +135,13 @@ def render_text(matrix: Matrix, probe: PortProbe | None, *, colour: bool) -> str
         for i, row in enumerate(rows):
             cells = []
             for j, (cell, alt) in enumerate(zip(row[1:], alt_rows[i][1:], strict=True)):
+                if cell == NOT_APPLICABLE:
+                    cells.append(f"{dim}{'–'.rjust(cw)}{reset}")
+                    continue
                 glyph = "✓" if cell == "allowed" else "✗"
                 if alt != cell:
                     glyph += "!"
-                elif host_network(matrix.nodes[i], matrix.nodes[j]):
+                elif undefined_cell(i, j):
                     glyph += "?"
                 style = green if cell == "allowed" else red
                 cells.append(f"{style}{glyph.rjust(cw)}{reset}")
@@ -141,15 +151,19 @@ def render_text(matrix: Matrix, probe: PortProbe | None, *, colour: bool) -> str
             legend += "  ! depends on the network plugin (an ipBlock matching a pod IP)"
         if undefined:
             legend += "  ? involves a hostNetwork pod (undefined in the spec)"
+        if len(ids) > pods:
+            legend += "  – two outside addresses (no policy between them)"
         lines.append(f"{dim}{legend}{reset}")
         return "\n".join(lines) + "\n\n"
     width = max(len(i) for i in ids)
     for i, row in enumerate(rows):
         src = row[0]
         for j, (dst, cell) in enumerate(zip(ids, row[1:], strict=True)):
+            if cell == NOT_APPLICABLE:
+                continue
             style = green if cell == "All Connections" else red if cell == "No Connections" else ""
             note = ""
-            if src == dst:
+            if src == dst and i < pods:
                 # A pod always reaches itself: worth a line only when it is all there is.
                 # Between the pods one row stands for (replicas), the policies decide.
                 size = matrix.nodes[i].size

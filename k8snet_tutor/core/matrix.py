@@ -285,24 +285,46 @@ def host_network(src: Node, dst: Node) -> bool:
     return any(n.pod is not None and n.pod.host_network for n in (src, dst))
 
 
-def table(matrix: Matrix, probe: PortProbe | None) -> tuple[list[str], list[list[str]]]:
-    """Header ids and rows of cell strings ("allowed"/"denied" with a probe, else conns)."""
-    ids = [n.id for n in matrix.nodes]
+NOT_APPLICABLE = "n/a"  # an outside address to an outside address: no policy between them
+
+
+def table(
+    matrix: Matrix, probe: PortProbe | None, *, externals: bool = False
+) -> tuple[list[str], list[list[str]]]:
+    """Header ids and rows of cell strings ("allowed"/"denied" with a probe, else conns).
+
+    With `externals`, the addresses given to the evaluator (`--external`) follow the pods:
+    as columns (a pod's egress to them) and as rows (their connections into the pods)."""
+    ev = matrix.evaluator
+    texts = list(ev.extra_externals) if externals else []
+    ids = [n.id for n in matrix.nodes] + texts
+
+    def cell(conn: ConnectionSet, pod: Pod | None) -> str:
+        if probe is None:
+            return str(conn)
+        return "allowed" if probe_allowed(conn, probe, pod) else "denied"
+
+    outward = [ev.external_for_address(t, as_source=False) for t in texts]
+    inward = [ev.external_for_address(t, as_source=True) for t in texts]
     rows = []
     for src in matrix.nodes:
         row = [src.id]
         for dst in matrix.nodes:
-            conn = matrix.connections(src, dst)
-            if probe is None:
-                row.append(str(conn))
-            else:
-                row.append("allowed" if probe_allowed(conn, probe, dst.pod) else "denied")
+            row.append(cell(matrix.connections(src, dst), dst.pod))
+        for ext in outward:
+            row.append(cell(ev.connections_to_external(src.pod, ext), None) if src.pod else NOT_APPLICABLE)
+        rows.append(row)
+    for text, ext in zip(texts, inward, strict=True):
+        row = [text]
+        for dst in matrix.nodes:
+            row.append(cell(ev.connections_from_external(ext, dst.pod), dst.pod) if dst.pod else NOT_APPLICABLE)
+        row.extend(NOT_APPLICABLE for _ in texts)
         rows.append(row)
     return ids, rows
 
 
 def to_csv(matrix: Matrix, probe: PortProbe | None = None) -> str:
-    ids, rows = table(matrix, probe)
+    ids, rows = table(matrix, probe, externals=True)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(["from \\ to", *ids])
@@ -311,7 +333,7 @@ def to_csv(matrix: Matrix, probe: PortProbe | None = None) -> str:
 
 
 def to_markdown(matrix: Matrix, probe: PortProbe | None = None) -> str:
-    ids, rows = table(matrix, probe)
+    ids, rows = table(matrix, probe, externals=True)
     mark = {"allowed": "✓", "denied": "✗"}
     lines = ["| from \\ to | " + " | ".join(ids) + " |", "|---" * (len(ids) + 1) + "|"]
     for row in rows:
