@@ -25,7 +25,13 @@ from k8snet_tutor.core.ipsets import value_text
 from k8snet_tutor.core.manifests import Document
 from k8snet_tutor.core.ports import PortProbe
 from k8snet_tutor.core.problems import FieldPath, Problem, format_path
-from k8snet_tutor.core.services import endpoints, find_port, reach_service, target_port
+from k8snet_tutor.core.services import (
+    endpoint_set,
+    endpoints,
+    find_port,
+    reach_service,
+    target_port,
+)
 from k8snet_tutor.core.validation import WORKLOAD_KINDS
 from k8snet_tutor.core.verdict import allowed as cell_allowed
 from k8snet_tutor.core.wording import is_address
@@ -529,6 +535,13 @@ class _Grader:
                 f"Service only selects pods in its own namespace ({svc.namespace})"
             )
         if not svc.selector:
+            given = endpoint_set(self.cluster, svc).given_by
+            if given:
+                return (
+                    f"{pid} should be an endpoint, but the Service has no selector and "
+                    f"{', '.join(given)} (written by hand) does not list it; a selector keeps "
+                    "the list up to date as pods come and go"
+                )
             return f"{pid} should be an endpoint, but the Service has no selector"
         missing = {k: v for k, v in svc.selector.items() if pod.labels.get(k) != v}
         if missing:
@@ -538,6 +551,8 @@ class _Grader:
             )
         if not pod.ready:
             return f"{pid} should be an endpoint, but it is not ready"
+        if pod.terminating:
+            return f"{pid} should be an endpoint, but it is terminating"
         return f"{pid} should be an endpoint, but is not"
 
     def grade_endpoints(self, c: EndpointsCheck, result: CheckResult) -> None:
