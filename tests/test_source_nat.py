@@ -246,7 +246,7 @@ def test_lint_warns_when_source_nat_hides_the_client_from_an_ip_block() -> None:
     code, line, message = found[0]
     # At the Service's `type:` line (it has no externalTrafficPolicy line).
     assert line == text.splitlines().index("  type: LoadBalancer") + 1
-    assert "Service shop/web " in message and "shop/web-1 sees a node address" in message
+    assert "Service shop/web " in message and "shop/web-1 usually sees a node address" in message
     assert "198.51.100.0/24" in message and "web-in" in message
     # The same without node addresses: the warning is about the cluster, not the input.
     bare = _lint_codes(WEB + only_from("198.51.100.0/24"))
@@ -264,3 +264,47 @@ def test_lint_is_quiet_when_the_address_is_kept_or_does_not_matter() -> None:
     ]
     for text in quiet:
         assert not [x for x in _lint_codes(text) if x[0] == "client-address-hidden"], text
+
+
+def test_lint_looks_at_the_services_target_port_and_every_rule() -> None:
+    two_rules = """\
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web-in, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  ingress:
+  - from: [{ipBlock: {cidr: 192.0.2.0/24}}]
+    ports: [{port: 9090}]
+  - from: [{ipBlock: {cidr: 0.0.0.0/0}}]
+    ports: [{port: 8080}]
+---
+"""
+    # The narrow block is on another port; the target port admits every address.
+    assert not [x for x in _lint_codes(NODES + WEB + two_rules) if x[0] == "client-address-hidden"]
+    narrow_on_target = two_rules.replace("cidr: 0.0.0.0/0", "cidr: 198.51.100.0/24")
+    found = [x for x in _lint_codes(NODES + WEB + narrow_on_target) if x[0] == "client-address-hidden"]
+    assert len(found) == 1 and "198.51.100.0/24" in found[0][2] and "rule #2" in found[0][2]
+
+
+def test_a_node_object_without_addresses_leaves_its_pods_host_ip() -> None:
+    bare_node = "apiVersion: v1\nkind: Node\nmetadata: {name: node-a}\n---\n"
+    pod = WEB.replace(
+        "  - {name: web, image: web, ports: [{containerPort: 8080, name: http}]}\n",
+        "  - {name: web, image: web, ports: [{containerPort: 8080, name: http}]}\n"
+        "status: {hostIP: 10.0.0.11}\n",
+    )
+    cluster = cluster_from_text(bare_node + pod)
+    assert cluster.node_addresses() == [("node-a", "10.0.0.11")]
+    assert not reach(bare_node + pod + only_from("198.51.100.0/24"), "198.51.100.7").allowed
+
+
+def test_an_external_ip_is_not_a_source_address() -> None:
+    only_external = NODES.replace("{type: InternalIP, address: 10.0.0.12}", "{type: Hostname, address: b}")
+    cluster = cluster_from_text(only_external)
+    assert cluster.node_addresses() == [("node-a", "10.0.0.11")]
+
+
+def test_an_ipv6_client_without_ipv6_node_addresses_keeps_its_address() -> None:
+    v = reach(NODES + WEB + only_from("2001:db8::/64"), "2001:db8::7")
+    assert v.allowed and "10.0.0.11" not in v.endpoints[0].reason

@@ -277,7 +277,7 @@ class Node:
     """
 
     name: str
-    addresses: tuple[str, ...]  # InternalIP addresses (ExternalIP ones when it has none)
+    addresses: tuple[str, ...]  # its InternalIP addresses
     origin: Origin = field(default_factory=Origin, compare=False)
 
     @property
@@ -297,13 +297,14 @@ class Cluster:
 
     def node_addresses(self) -> list[tuple[str, str]]:
         """(node, address) for every node address the input gives: Node objects' addresses,
-        then the `status.hostIP` of pods on nodes without a Node object (a pod without
-        `spec.nodeName` names its node by that address)."""
+        then the `status.hostIP` of pods on nodes without an address from a Node object (a
+        pod without `spec.nodeName` names its node by that address)."""
         out: list[tuple[str, str]] = []
         known: set[str] = set()
         for node in self.nodes:
-            known.add(node.name)
-            out.extend((node.name, a) for a in node.addresses)
+            if node.addresses:
+                known.add(node.name)
+                out.extend((node.name, a) for a in node.addresses)
         seen = {a for _, a in out}
         for pod in self.pods:
             if pod.host_ip is None or pod.host_ip in seen:
@@ -671,7 +672,9 @@ def _node_from(obj: dict[str, Any], origin: Origin) -> Node:
             if e.get("type") == kind and isinstance(e.get("address"), str) and e["address"]
         ]
 
-    addresses = of_type("InternalIP") or of_type("ExternalIP")
+    # Only InternalIP: a cloud's ExternalIP is usually translated by the provider and is not an
+    # address of the node's own interfaces, so the node never sends from it.
+    addresses = of_type("InternalIP")
     return Node(_generated_name(meta, origin), tuple(dict.fromkeys(addresses)), origin)
 
 

@@ -21,10 +21,10 @@ from k8snet_tutor.core.cluster import (
     Service,
     problem_at,
 )
-from k8snet_tutor.core.evaluate import Evaluator, iter_bits
+from k8snet_tutor.core.evaluate import Evaluator, iter_bits, ports_connections
 from k8snet_tutor.core.ipsets import address_value
 from k8snet_tutor.core.problems import FieldPath, Problem
-from k8snet_tutor.core.services import endpoint_set
+from k8snet_tutor.core.services import endpoint_set, target_port
 
 
 def _warn(
@@ -324,33 +324,32 @@ def _rule_allows_dns(ev: Evaluator, pol: NetworkPolicy, rule: Rule) -> bool:
 
 def _lint_client_address(ev: Evaluator) -> list[Problem]:
     """A Service open to outside clients with externalTrafficPolicy Cluster, in front of pods
-    whose ingress admits outside addresses by ipBlock: the node's source NAT hides the client's
-    address from those rules."""
+    whose ingress admits outside addresses on the Service's target port only by a narrow
+    ipBlock: the node's source NAT hides the client's address from those rules."""
     out: list[Problem] = []
     for svc in ev.cluster.services:
         if svc.external_traffic_policy != "Cluster":
             continue
         for backend in endpoint_set(ev.cluster, svc).backends:
             pod = backend.pod
-            found = _address_rule(ev, pod) if pod is not None else None
+            found = _address_rule(ev, svc, pod) if pod is not None else None
             if pod is None or found is None:
                 continue
             pol, index, block = found
+            spec = svc.origin.document.data.get("spec") if svc.origin.document else None
             path: FieldPath = (
                 ("spec", "externalTrafficPolicy")
-                if svc.origin.document is not None
-                and isinstance(svc.origin.document.data, dict)
-                and "externalTrafficPolicy" in (svc.origin.document.data.get("spec") or {})
+                if isinstance(spec, dict) and "externalTrafficPolicy" in spec
                 else ("spec", "type")
             )
             out.append(
                 _warn(
                     svc, path,
                     f"Service {svc.id} takes outside clients with externalTrafficPolicy "
-                    f"Cluster (the default): a node may pass them on with its own address "
-                    f"(source NAT), so {pod.id} sees a node "
-                    f"address, and {block.describe()} in policy {pol.id} (ingress rule "
-                    f"#{index + 1}) is compared with that address, not the client's",
+                    f"Cluster (the default): with kube-proxy, a node passes them on with its "
+                    f"own address (source NAT), so {pod.id} usually sees a node address, and "
+                    f"{block.describe()} in policy {pol.id} (ingress rule #{index + 1}) is "
+                    "compared with that address, not the client's",
                     "set `externalTrafficPolicy: Local` to keep client addresses (only the "
                     "nodes that run an endpoint then answer); widening the ipBlock to the "
                     "nodes' addresses would admit every client",
@@ -361,19 +360,36 @@ def _lint_client_address(ev: Evaluator) -> list[Problem]:
     return out
 
 
-def _address_rule(ev: Evaluator, pod: Pod) -> tuple[NetworkPolicy, int, IPBlock] | None:
-    """The first ingress rule isolating `pod` that admits outside addresses by an ipBlock
-    narrower than "everywhere"; None when the pod's ingress is open to any source."""
+def _address_rule(
+    ev: Evaluator, svc: Service, pod: Pod
+) -> tuple[NetworkPolicy, int, IPBlock] | None:
+    """The first ingress rule isolating `pod` that admits outside addresses by a narrow
+    ipBlock on a port the Service sends to; None when, on every such port, the pod's ingress
+    is open to any source (a rule without `from`, or an ipBlock of every address)."""
     isolating, _ = ev.isolation(pod)
-    if not isolating or any(not rule.peers for pol in isolating for rule in pol.ingress):
+    if not isolating:
         return None
-    for pol in isolating:
-        for index, rule in enumerate(pol.ingress):
-            for peer in rule.peers:
-                block = peer.ip_block
-                if block is None:
-                    continue
-                if block.cidr in ("0.0.0.0/0", "::/0") and not block.excepts:
-                    return None  # every address is admitted, the node's too
-                return pol, index, block
-    return None
+    ports = {
+        (number, sp.protocol)
+        for sp in svc.ports
+        if (number := target_port(sp, pod)) is not None
+    }
+    found: tuple[NetworkPolicy, int, IPBlock] | None = None
+    for number, protocol in sorted(ports):
+        rules = [
+            (pol, index, rule)
+            for pol in isolating
+            for index, rule in enumerate(pol.ingress)
+            if ports_connections(rule.ports, pod).allows(number, protocol)
+        ]
+        if any(not rule.peers or any(_everywhere(p.ip_block) for p in rule.peers) for _, _, rule in rules):
+            continue  # every source gets in on this port: the node's address too
+        for pol, index, rule in rules:
+            block = next((p.ip_block for p in rule.peers if p.ip_block is not None), None)
+            if block is not None and found is None:
+                found = (pol, index, block)
+    return found
+
+
+def _everywhere(block: IPBlock | None) -> bool:
+    return block is not None and block.cidr in ("0.0.0.0/0", "::/0") and not block.excepts

@@ -67,7 +67,8 @@ def endpoint_problem(service: Service, pod: Pod) -> str | None:
             )
         return (
             "it is terminating (it has a deletionTimestamp); the proxy sends it new "
-            "connections only while no endpoint is Ready, so that connections drain"
+            "connections only while no endpoint is Ready (with a Local traffic policy: none on "
+            "the client's node), so that connections drain"
         )
     if not pod.ready:
         return (
@@ -238,6 +239,7 @@ def service_summary(cluster: Cluster, service: Service) -> dict[str, object]:
         "session_affinity": service.session_affinity,
         "session_affinity_timeout": service.session_affinity_timeout,
         "external_traffic_policy": service.external_traffic_policy,
+        "internal_traffic_policy": service.internal_traffic_policy,
         "publish_not_ready_addresses": service.publish_not_ready,
         "endpoints": [b.id for b in eps.backends],
         "endpoints_from": eps.given_by or (["selector"] if service.selector else []),
@@ -322,6 +324,7 @@ class ServiceVerdict:
                 "session_affinity": svc.session_affinity,
                 "session_affinity_timeout": svc.session_affinity_timeout,
                 "external_traffic_policy": svc.external_traffic_policy,
+                "internal_traffic_policy": svc.internal_traffic_policy,
                 "publish_not_ready_addresses": svc.publish_not_ready,
             },
             "service_port": None
@@ -420,11 +423,18 @@ def _traffic_policy_notes(
         pods = [b.pod for b in backends if b.pod is not None]
         nodes = sorted({p.node for p in pods if p.node})
         where = f" (here: {', '.join(nodes)})" if pods and all(p.node for p in pods) else ""
+        steer = (
+            " (the load balancer's health check, on the Service's healthCheckNodePort, steers "
+            "around them)"
+            if svc.type == "LoadBalancer"
+            else ""
+        )
         verdict.notes.append(
             "externalTrafficPolicy Local: only the nodes that run one of its endpoints"
-            f"{where} answer; any other node drops the connection (a load balancer's health "
-            "check steers around them). The client address is kept, so the endpoints' "
-            f"ipBlock rules see {src.id} itself, as evaluated here."
+            f"{where} answer; any other node drops the connection{steer}. The client address "
+            f"is kept, so the endpoints' ipBlock rules see {src.id} itself, as evaluated here "
+            "(a load balancer that proxies connections, rather than passing packets through, "
+            "puts its own address there instead)."
         )
         return
     verdict.client_address_kept = False
@@ -437,11 +447,14 @@ def _traffic_policy_notes(
         shown = ", ".join(f"{n} {a.id}" if n != a.id else a.id for n, a in sources[:4])
         more = f" and {len(sources) - 4} more" if len(sources) > 4 else ""
         verdict.notes.append(
-            f"{head} So the endpoints' policies see a node address ({shown}{more}), not "
-            f"{src.id}: an ipBlock that allows {src.id} does not admit it, and one that "
-            "allows the node addresses admits every client. To keep the client address, set "
-            "`externalTrafficPolicy: Local`. (Which address of the node is used can depend on "
-            "the network plugin; this uses each node's InternalIP, or its pods' hostIP.)"
+            f"{head} So the endpoints' policies are evaluated here as seeing a node address "
+            f"({shown}{more}), not {src.id}: an ipBlock that admits only the client's range "
+            "does not admit it, and one that admits the node addresses admits every client. "
+            "To keep the client address, set `externalTrafficPolicy: Local`. This depends on "
+            "the network plugin: the address used is the node's InternalIP here (its pods' "
+            "hostIP), while many plugins send from the node's address on the pod network, and "
+            "some (Cilium without kube-proxy, or a plugin that enforces policy before the "
+            "node's NAT for an endpoint on the same node) keep the client's address."
         )
         return
     matters = any(
@@ -601,7 +614,9 @@ def seen_sources(
         return [(None, client)]
     v6 = client.lo >= V6_OFFSET
     same = [(n, a) for n, a in nat_sources if (a.lo >= V6_OFFSET) == v6]
-    return list(same or nat_sources)
+    # No node address of the client's family given: which one it gets is unknown, so the
+    # client's own address is evaluated (and the note says no node addresses are known).
+    return list(same) if same else [(None, client)]
 
 
 def _headless_note(
@@ -722,8 +737,9 @@ def _nat_endpoint_verdict(
         lead = f"seen from a node address (source NAT), none of the {len(verdicts)} allowed, e.g. {seen.id}"
     else:
         lead = (
-            f"seen from a node address (source NAT): {len(refused)} of the {len(verdicts)} are "
-            f"refused, e.g. node {node}'s {seen.id}, so it fails when the client enters there"
+            f"seen from a node address (source NAT): {len(refused)} of the {len(verdicts)} "
+            f"{'is' if len(refused) == 1 else 'are'} refused, e.g. node {node}'s {seen.id}, so "
+            "it fails for clients that enter there"
         )
     return EndpointVerdict(
         first.pod,
