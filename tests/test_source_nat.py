@@ -308,3 +308,25 @@ def test_an_external_ip_is_not_a_source_address() -> None:
 def test_an_ipv6_client_without_ipv6_node_addresses_keeps_its_address() -> None:
     v = reach(NODES + WEB + only_from("2001:db8::/64"), "2001:db8::7")
     assert v.allowed and "10.0.0.11" not in v.endpoints[0].reason
+
+
+def test_the_matrix_marks_source_nat_cells_as_plugin_dependent() -> None:
+    from k8snet_tutor.learning.evaluation import LessonEvaluator
+    from k8snet_tutor.learning.lesson import discover
+
+    lesson = {les.id: les for les in discover(include_env=False)}["external-traffic-policy"]
+    evaluator = LessonEvaluator(lesson)
+
+    def marked(text: str) -> set[tuple[str, str]]:
+        view = evaluator.evaluate(text).view
+        assert view is not None
+        grid = view.grid("443/TCP")
+        return {(view.rows[r].id, view.cols[c].id) for r, c in grid.plugin_dependent}
+
+    # Under Cluster the partner's cell turns on where the plugin enforces policy; a stranger's
+    # is refused either way.
+    starter = marked(lesson.starter)
+    partner = ("198.51.100.20", "svc:shop/partner-api")
+    assert partner in starter
+    assert ("203.0.113.9", "svc:shop/partner-api") not in starter
+    assert marked(lesson.solution) == set()  # Local keeps the address: nothing to depend on

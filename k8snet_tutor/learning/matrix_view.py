@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import ClassVar, Literal, Protocol
 
 from k8snet_tutor.core.cluster import Cluster, Pod, Service
@@ -47,6 +47,7 @@ __all__ = [
     "GradedCell",
     "Grid",
     "HOST_NETWORK_NOTE",
+    "SOURCE_NAT_NOTE",
     "MatrixView",
     "Peer",
     "PodPeer",
@@ -176,6 +177,17 @@ class Grid:
     # Cells with a hostNetwork pod at either end: the spec leaves policy for them undefined
     # (`matrix` marks them `?` and its JSON says "undefined"); they are evaluated as normal pods.
     undefined: set[tuple[int, int]] = field(default_factory=set)
+    # Outside client -> Service cells that change with where the plugin enforces policy
+    # relative to the node's source NAT (externalTrafficPolicy Cluster, node addresses known).
+    plugin_dependent: set[tuple[int, int]] = field(default_factory=set)
+
+
+SOURCE_NAT_NOTE = (
+    "this cell assumes that the node's source NAT (externalTrafficPolicy Cluster) comes "
+    "before policy, as with kube-proxy; a plugin that enforces policy before the NAT, or keeps "
+    "the client's address (Cilium without kube-proxy), decides as if the client's own address "
+    "arrived"
+)
 
 
 class MatrixView:
@@ -277,6 +289,7 @@ class MatrixView:
         self_col = {dst.id: c for c, dst in enumerate(self.cols) if isinstance(dst, PodPeer)}
         ext_memo: dict[tuple[int, int], int] = {}  # (row or column, destination class) -> code
         cells: list[list[int]] = []
+        plugin_dependent: set[tuple[int, int]] = set()
         for r, src in enumerate(self.rows):
             row = [NA] * width
             if isinstance(src, PodPeer):
@@ -305,6 +318,10 @@ class MatrixView:
                     elif isinstance(src, ExternalPeer):
                         t = service_targets(ev, dst.service, probe, external=True)
                         row[c] = reach_code(reach_of(ev, endpoint, t))
+                        if t.nat_sources:
+                            kept = replace(t, nat_sources=())
+                            if reach_code(reach_of(ev, endpoint, kept)) != row[c]:
+                                plugin_dependent.add((r, c))
                     else:
                         row[c] = reach_code(reach_of(ev, endpoint, targets[c]))
                 elif isinstance(src, ExternalPeer):
@@ -338,7 +355,7 @@ class MatrixView:
             expected[(gr, gc)] = graded[-1].expected
             if any(not g.ok for g in graded):
                 wrong.add((gr, gc))
-        return Grid(port, cells, expected, wrong, undefined)
+        return Grid(port, cells, expected, wrong, undefined, plugin_dependent)
 
     # -- questions ----------------------------------------------------------------------------
     def wrong_count(self) -> int:

@@ -177,7 +177,8 @@ LEGEND = (
     ("–", "not applicable (a Service without this port)"),
     ("*", "changed at the last evaluation"),
     ("!", "differs from the lesson's goal"),
-    ("?", "a hostNetwork pod is involved: the spec leaves this cell undefined"),
+    ("?", "undefined or plugin-dependent: a hostNetwork pod is involved, or a node's source "
+     "NAT hides an outside client"),
 )
 
 GUIDE = """\

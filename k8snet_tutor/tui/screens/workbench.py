@@ -21,7 +21,7 @@ from textual.widgets import Select, Static, Tab, Tabs
 from textual.worker import get_current_worker
 
 from k8snet_tutor.learning.evaluation import Evaluation
-from k8snet_tutor.learning.matrix_view import HOST_NETWORK_NOTE, MatrixView
+from k8snet_tutor.learning.matrix_view import HOST_NETWORK_NOTE, SOURCE_NAT_NOTE, MatrixView
 from k8snet_tutor.learning.settings import remember_view, remembered_view
 from k8snet_tutor.tui.messages import EvaluationFinished, EvaluationStarted, MatrixUpdated
 from k8snet_tutor.tui.state import WorkbenchState
@@ -399,6 +399,9 @@ class WorkbenchScreen(Screen[None]):
         if (cell.row, cell.col) in grid.undefined:
             text.append("? undefined: ", style="bold yellow")
             text.append(f"{HOST_NETWORK_NOTE}.\n", style="yellow")
+        if (cell.row, cell.col) in grid.plugin_dependent:
+            text.append("? depends on the network plugin: ", style="bold yellow")
+            text.append(f"{SOURCE_NAT_NOTE}.\n", style="yellow")
         if self.stale:
             text.append("(from the last valid YAML)\n", style="dim")
         try:
