@@ -864,3 +864,28 @@ def test_internal_traffic_policy_does_not_apply_to_headless_or_outside_clients()
     )
     outside = reach(ON_NODES + exposed, "db", 30080, src="203.0.113.9")
     assert outside.allowed and len(outside.endpoints) == 2
+
+
+def test_internal_traffic_policy_local_falls_back_per_node_to_terminating_pods() -> None:
+    """kube-proxy decides the terminating fallback per node for a Local policy: a node with no
+    Ready endpoint uses its own terminating ones that still pass readiness, even while other
+    nodes have Ready endpoints."""
+    from k8snet_tutor.core import verdict
+
+    leaving_on_a = db_pod("db-old", READY, extra_meta=LEAVING, spec_extra="nodeName: node-a, ")
+    ready_on_b = db_pod("db-b", spec_extra="nodeName: node-b, ")
+    client_on_a = CLIENT.replace("spec: {containers", "spec: {nodeName: node-a, containers")
+    text = client_on_a + leaving_on_a + ready_on_b + LOCAL_SVC
+    v = reach(text, "db", 80)
+    assert v.allowed and [e.pod.id for e in v.endpoints] == ["shop/db-old"]
+    assert "falls back to the terminating ones" in v.text()
+    cluster, ev = load(text)
+    client, svc = cluster.pod("shop/client"), svc_of(cluster, "db")
+    assert client is not None and verdict.allowed(ev, client, svc, PortProbe(80)) is True
+    # Without the Local policy the Ready pod elsewhere serves, and the terminating one does not.
+    plain = reach(text.replace("internalTrafficPolicy: Local, ", ""), "db", 80)
+    assert [e.pod.id for e in plain.endpoints] == ["shop/db-b"]
+    # A terminating pod that fails readiness is no fallback.
+    failing = leaving_on_a.replace('status: "True"', 'status: "False"')
+    gone = reach(client_on_a + failing + ready_on_b + LOCAL_SVC, "db", 80)
+    assert gone.reach == "no-local-endpoint"

@@ -22,8 +22,9 @@ port the object gives for the Service port's name.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar
 
 from k8snet_tutor.core.cluster import Cluster, EndpointPort, Pod, Service, ServicePort
 from k8snet_tutor.core.evaluate import Evaluator, External
@@ -44,6 +45,7 @@ Reach = Literal[
 ]
 
 DEFAULT_AFFINITY_TIMEOUT = 10800
+T = TypeVar("T")
 
 
 # --------------------------------------------------------------------------------------------
@@ -115,6 +117,9 @@ class EndpointSet:
     # No endpoint is Ready: the backends are terminating pods that still pass their
     # readiness check, which the proxy falls back to while they shut down.
     draining: bool = False
+    # Terminating pods that still pass readiness while Ready endpoints exist elsewhere: with a
+    # Local traffic policy the proxy falls back to them on a node with no Ready endpoint.
+    fallback: list[Backend] = field(default_factory=list)
 
 
 def endpoint_set(cluster: Cluster, service: Service) -> EndpointSet:
@@ -137,6 +142,8 @@ def endpoint_set(cluster: Cluster, service: Service) -> EndpointSet:
             names = {p.id for p in serving}
             out.left_out = [(who, why) for who, why in out.left_out if who not in names]
             out.backends = [Backend(pod, pod.ip) for pod in serving]
+        else:
+            out.fallback = [Backend(pod, pod.ip) for pod in serving]
         return out
     by_id = {p.id: p for p in cluster.pods}
     by_ip = {p.ip: p for p in cluster.pods if p.ip}
@@ -502,6 +509,8 @@ class Plan:
     # Source NAT (an outside client, externalTrafficPolicy Cluster, node addresses known): the
     # (node, address) pairs the endpoints may see the connection come from. Empty: the client.
     nat_sources: tuple[tuple[str, External], ...] = ()
+    # Where connections arrive on the endpoint set's `fallback` pods (see `EndpointSet`).
+    fallback: list[Target] = field(default_factory=list)
 
 
 def plan(ev: Evaluator, service: Service, probe: PortProbe, *, external: bool) -> Plan:
@@ -572,28 +581,39 @@ def plan(ev: Evaluator, service: Service, probe: PortProbe, *, external: bool) -
         out.notes.append(
             f"It has no selector; its endpoints come from {', '.join(eps.given_by)}{tail}."
         )
-    for b in eps.backends:
-        endpoint = _target(ev, b)
-        port: int | None
-        if dialled:
-            assert isinstance(probe.port, int)
-            port = probe.port
-        else:
-            assert sp is not None
-            port = backend_port(sp, b)
-        if port is None:
-            assert sp is not None
-            why = (
-                f"targetPort {sp.target_port!r} is not a container port name on this pod"
-                if b.ports is None
-                else f"{b.given_by} has no {sp.protocol} port named {sp.name or '(unnamed)'!r} "
-                "for this Service port"
-            )
-            out.targets.append(Target(endpoint, None, True, why))
-            continue
-        listening = not isinstance(endpoint, Pod) or _listens(endpoint, port, out.protocol)
-        out.targets.append(Target(endpoint, port, listening))
+    out.targets = [_arrival(ev, b, probe, sp, dialled, out.protocol) for b in eps.backends]
+    out.fallback = [_arrival(ev, b, probe, sp, dialled, out.protocol) for b in eps.fallback]
     return out
+
+
+def _arrival(
+    ev: Evaluator,
+    b: Backend,
+    probe: PortProbe,
+    sp: ServicePort | None,
+    dialled: bool,
+    protocol: str,
+) -> Target:
+    """Where a connection through the Service port arrives on one endpoint."""
+    endpoint = _target(ev, b)
+    port: int | None
+    if dialled:
+        assert isinstance(probe.port, int)
+        port = probe.port
+    else:
+        assert sp is not None
+        port = backend_port(sp, b)
+    if port is None:
+        assert sp is not None
+        why = (
+            f"targetPort {sp.target_port!r} is not a container port name on this pod"
+            if b.ports is None
+            else f"{b.given_by} has no {sp.protocol} port named {sp.name or '(unnamed)'!r} "
+            "for this Service port"
+        )
+        return Target(endpoint, None, True, why)
+    listening = not isinstance(endpoint, Pod) or _listens(endpoint, port, protocol)
+    return Target(endpoint, port, listening)
 
 
 def node_sources(ev: Evaluator) -> tuple[tuple[str, External], ...]:
@@ -660,11 +680,11 @@ def reach_service(
         return verdict
     sources = seen_sources(src, p.nat_sources)
     targets = p.targets
-    mask = node_local_mask(service, src, [t.endpoint for t in targets])
+    choice = local_choice(service, src, p.targets, p.fallback, lambda t: t.endpoint)
     if service.internal_traffic_policy == "Local" and isinstance(src, Pod) and not service.headless:
-        verdict.notes.append(_internal_policy_note(src, targets, mask))
-        if mask is not None:
-            targets = [t for t, keep in zip(targets, mask, strict=True) if keep]
+        verdict.notes.append(_internal_policy_note(src, choice))
+        if choice is not None:
+            targets = choice[0]
             if not targets:
                 verdict.reach = "no-local-endpoint"
                 _common_notes(verdict, p.endpoints)
@@ -700,19 +720,41 @@ def node_local_mask(
     return [isinstance(e, Pod) and e.node == client.node for e in endpoints]
 
 
-def _internal_policy_note(client: Pod, targets: list[Target], mask: list[bool] | None) -> str:
+def local_choice(
+    service: Service, client: Pod | External, targets: list[T], fallback: list[T], endpoint: Callable[[T], Pod | External]
+) -> tuple[list[T], bool] | None:
+    """internalTrafficPolicy Local: the targets on the client's node, else (no Ready one
+    there) its terminating ones that still pass readiness; the flag says the fallback was
+    used. None when every target is evaluated (see `node_local_mask`)."""
+    every = [*targets, *fallback]
+    mask = node_local_mask(service, client, [endpoint(t) for t in every])
+    if mask is None:
+        return None
+    local = [t for t, keep in zip(targets, mask, strict=False) if keep]
+    if local:
+        return local, False
+    spare = [t for t, keep in zip(fallback, mask[len(targets):], strict=True) if keep]
+    return spare, bool(spare)
+
+
+def _internal_policy_note(client: Pod, choice: tuple[list[Target], bool] | None) -> str:
     head = (
         "internalTrafficPolicy Local: the proxy sends a client's connection only to endpoints "
         "on the client's own node, never to another node"
     )
-    if mask is None:
+    if choice is None:
         return (
             f"{head}. The input does not say which node {client.id} or every endpoint runs "
             "on (spec.nodeName), so every endpoint is evaluated here."
         )
-    kept = [t.endpoint.id for t, keep in zip(targets, mask, strict=True) if keep]
+    kept = [t.endpoint.id for t in choice[0]]
     if not kept:
         return f"{head}; {client.id} runs on {client.node}, where no endpoint runs."
+    if choice[1]:
+        return (
+            f"{head}; on {client.node}, {client.id}'s node, no endpoint is Ready, so it falls "
+            f"back to the terminating ones that still pass readiness there: {', '.join(kept)}."
+        )
     return f"{head}; on {client.node}, {client.id}'s node, that is {', '.join(kept)}."
 
 

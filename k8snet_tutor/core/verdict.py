@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from k8snet_tutor.core.cluster import Pod, Service
 from k8snet_tutor.core.evaluate import Evaluator, External
 from k8snet_tutor.core.ports import ConnectionSet, PortProbe
-from k8snet_tutor.core.services import Reach, decide, node_local_mask, plan, seen_sources
+from k8snet_tutor.core.services import Reach, decide, local_choice, plan, seen_sources
 
 DENIED = 0
 ALLOWED = 1
@@ -76,6 +76,7 @@ class ServiceTargets:
     targets: tuple[tuple[Endpoint, int | None, bool], ...] = ()
     reach: Reach | None = None
     nat_sources: tuple[tuple[str, External], ...] = ()  # see `core.services.Plan`
+    fallback: tuple[tuple[Endpoint, int | None, bool], ...] = ()  # see `core.services.Plan`
 
 
 def service_targets(
@@ -88,6 +89,7 @@ def service_targets(
         tuple((t.endpoint, t.port, t.listening) for t in p.targets),
         p.reach,
         p.nat_sources,
+        tuple((t.endpoint, t.port, t.listening) for t in p.fallback),
     )
 
 
@@ -100,9 +102,11 @@ def reach_of(ev: Evaluator, src: Endpoint, targets: ServiceTargets) -> Reach:
     # Source NAT: the endpoints see a node address, and must admit every node's.
     seen = [who for _, who in seen_sources(src, targets.nat_sources)]
     chosen = targets.targets
-    mask = node_local_mask(targets.service, src, [t[0] for t in chosen])
-    if mask is not None:  # internalTrafficPolicy Local: the client's node's endpoints only
-        chosen = tuple(t for t, keep in zip(chosen, mask, strict=True) if keep)
+    choice = local_choice(
+        targets.service, src, list(chosen), list(targets.fallback), lambda t: t[0]
+    )
+    if choice is not None:  # internalTrafficPolicy Local: the client's node's endpoints only
+        chosen = tuple(choice[0])
         if not chosen:
             return "no-local-endpoint"
     for endpoint, port, listening in chosen:
