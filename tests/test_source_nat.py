@@ -330,3 +330,16 @@ def test_the_matrix_marks_source_nat_cells_as_plugin_dependent() -> None:
     assert partner in starter
     assert ("203.0.113.9", "svc:shop/partner-api") not in starter
     assert marked(lesson.solution) == set()  # Local keeps the address: nothing to depend on
+
+
+def test_ipblocks_external_mode_never_matches_a_node_address() -> None:
+    text = NODES + WEB + only_from("10.0.0.0/24")  # the nodes' range
+    cluster = cluster_from_text(text)
+    ev = Evaluator(cluster, ipblocks="external", externals=["198.51.100.7"])
+    src = ev.external_for_address("198.51.100.7", as_source=True)
+    svc = cluster.service("shop/web")
+    assert svc is not None
+    v = reach_service(ev, src, svc, PortProbe(30080, "TCP"))
+    # Not admitted through the node range: the client's own address is evaluated, and said so.
+    assert not v.allowed and "--ipblocks external" in v.text()
+    assert verdict.allowed(ev, src, svc, PortProbe(30080, "TCP")) is False

@@ -445,6 +445,15 @@ def _traffic_policy_notes(
         )
         return
     verdict.client_address_kept = False
+    if ev.mode == "external":
+        verdict.notes.append(
+            "externalTrafficPolicy Cluster (the default): with kube-proxy a node replaces the "
+            "client address with its own (source NAT). Under --ipblocks external (as Cilium "
+            "reads ipBlocks) a node's address is matched by no ipBlock, so only a rule that "
+            f"admits every source would let such a connection in; Cilium without kube-proxy "
+            f"often keeps the client's address, and this verdict evaluates {src.id} itself."
+        )
+        return
     head = (
         "externalTrafficPolicy Cluster (the default): every node answers and may pass the "
         "connection on to an endpoint on another node, replacing the client address with a "
@@ -535,7 +544,10 @@ def plan(ev: Evaluator, service: Service, probe: PortProbe, *, external: bool) -
             "from outside, make it type NodePort or LoadBalancer."
         )
         return out
-    if external and service.external_traffic_policy == "Cluster":
+    # Source NAT to node addresses, as kube-proxy does. Under `--ipblocks external` (Cilium's
+    # reading) a node's address is never matched by an ipBlock, and Cilium without kube-proxy
+    # often keeps the client's address: the client's own address is evaluated there.
+    if external and service.external_traffic_policy == "Cluster" and ev.mode == "pods":
         out.nat_sources = node_sources(ev)
     sp = find_port(service, probe, external=external)
     if service.headless and sp is None and isinstance(probe.port, int):
