@@ -118,6 +118,7 @@ def test_allowing_the_node_addresses_lets_every_client_in() -> None:
 def test_a_node_refused_means_the_service_fails_for_clients_entering_there() -> None:
     v = reach(NODES + WEB + only_from("10.0.0.11/32"), "198.51.100.7")
     assert not v.allowed
+    assert "Entering by node-a, a client gets in; by node-b, it is refused" in v.text()
     assert "1 of the 2" in v.endpoints[0].reason and "10.0.0.12" in v.endpoints[0].reason
 
 

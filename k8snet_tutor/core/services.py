@@ -714,7 +714,33 @@ def reach_service(
     _common_notes(verdict, p.endpoints)
     if isinstance(src, External):
         _traffic_policy_notes(ev, verdict, src, p.endpoints.backends, sources)
+        if len(sources) > 1 and sources[0][0] is not None:
+            _entry_node_note(ev, verdict, sources, targets, p.protocol)
     return verdict
+
+
+def _entry_node_note(
+    ev: Evaluator,
+    verdict: ServiceVerdict,
+    sources: list[tuple[str | None, Pod | External]],
+    targets: list[Target],
+    protocol: str,
+) -> None:
+    """Under source NAT, say which entry nodes work when only some do."""
+    good, bad = [], []
+    for node, seen in sources:
+        ok = all(
+            _endpoint_verdict(ev, seen, t, protocol).allowed
+            for t in targets
+            if t.port is not None and t.listening
+        )
+        (good if ok else bad).append(str(node))
+    if good and bad:
+        verdict.notes.append(
+            f"Entering by {', '.join(good)}, a client gets in; by {', '.join(bad)}, it is "
+            "refused: it works or fails depending on the node the load balancer (or the "
+            "client) picks."
+        )
 
 
 def node_local_mask(
