@@ -727,7 +727,8 @@ def _entry_node_note(
     protocol: str,
 ) -> None:
     """Under source NAT, say which entry nodes work when only some do."""
-    good, bad = [], []
+    good: list[str] = []
+    bad: list[str] = []
     for node, seen in sources:
         ok = all(
             _endpoint_verdict(ev, seen, t, protocol).allowed
