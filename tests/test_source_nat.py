@@ -344,3 +344,15 @@ def test_ipblocks_external_mode_never_matches_a_node_address() -> None:
     # Not admitted through the node range: the client's own address is evaluated, and said so.
     assert not v.allowed and "--ipblocks external" in v.text()
     assert verdict.allowed(ev, src, svc, PortProbe(30080, "TCP")) is False
+
+
+def test_load_balancer_source_ranges_are_said_not_enforced() -> None:
+    text = LOCAL.replace(
+        "  externalTrafficPolicy: Local", "  externalTrafficPolicy: Local\n  loadBalancerSourceRanges: [198.51.100.0/24]"
+    )
+    inside = reach(NODES + text, "198.51.100.7")
+    assert "loadBalancerSourceRanges (198.51.100.0/24)" in inside.text()
+    assert "198.51.100.7 is inside them" in inside.text()
+    outside = reach(NODES + text, "203.0.113.9")
+    assert outside.allowed and "203.0.113.9 is outside them" in outside.text()
+    assert "not in this verdict" in outside.text()

@@ -127,6 +127,7 @@ class Service:
     internal_traffic_policy: str = "Cluster"
     session_affinity: str = "None"  # "None" or "ClientIP"
     session_affinity_timeout: int | None = None  # seconds, with ClientIP (default 10800)
+    lb_source_ranges: tuple[str, ...] = ()  # spec.loadBalancerSourceRanges (shown, not enforced)
 
     @property
     def id(self) -> str:
@@ -654,6 +655,11 @@ def _service_from(obj: dict[str, Any], origin: Origin) -> Service:
         else "Cluster",
         session_affinity=affinity,
         session_affinity_timeout=timeout,
+        lb_source_ranges=tuple(
+            str(r) for r in ranges if isinstance(r, str) and r
+        )
+        if isinstance(ranges := spec.get("loadBalancerSourceRanges"), list)
+        else (),
     )
 
 

@@ -29,7 +29,7 @@ from typing import Literal, TypeVar
 from k8snet_tutor.core.cluster import Cluster, EndpointPort, Pod, Service, ServicePort
 from k8snet_tutor.core.evaluate import Evaluator, External
 from k8snet_tutor.core.explain import Explanation, explain
-from k8snet_tutor.core.ipsets import V6_OFFSET
+from k8snet_tutor.core.ipsets import V6_OFFSET, network_range
 from k8snet_tutor.core.ports import PortProbe
 
 Reach = Literal[
@@ -716,7 +716,29 @@ def reach_service(
         _traffic_policy_notes(ev, verdict, src, p.endpoints.backends, sources)
         if len(sources) > 1 and sources[0][0] is not None:
             _entry_node_note(ev, verdict, sources, targets, p.protocol)
+        _source_ranges_note(verdict, src)
     return verdict
+
+
+def _source_ranges_note(verdict: ServiceVerdict, src: External) -> None:
+    """loadBalancerSourceRanges: said, with whether the client is inside them; not enforced."""
+    svc = verdict.service
+    if svc.type != "LoadBalancer" or not svc.lb_source_ranges:
+        return
+    inside = False
+    for text in svc.lb_source_ranges:
+        try:
+            lo, hi = network_range(text)
+        except ValueError:
+            continue
+        inside = inside or (lo <= src.lo and src.hi <= hi)
+    where = "inside" if inside else "outside"
+    verdict.notes.append(
+        f"loadBalancerSourceRanges ({', '.join(svc.lb_source_ranges)}): the load balancer, or "
+        "kube-proxy on the load balancer's address, accepts only clients from these ranges; "
+        f"{src.id} is {where} them. This is enforced outside NetworkPolicy and not in this "
+        "verdict (it does not cover the node port)."
+    )
 
 
 def _entry_node_note(
