@@ -889,3 +889,33 @@ def test_internal_traffic_policy_local_falls_back_per_node_to_terminating_pods()
     failing = leaving_on_a.replace('status: "True"', 'status: "False"')
     gone = reach(client_on_a + failing + ready_on_b + LOCAL_SVC, "db", 80)
     assert gone.reach == "no-local-endpoint"
+
+
+def test_slice_addresses_terminating_and_serving_are_the_fallback() -> None:
+    """An EndpointSlice's conditions: an address that is terminating and still serving takes
+    connections only while no address of the Service is ready."""
+    draining = (
+        CLIENT
+        + service("pg", "{ports: [{name: pg, port: 5432}]}")
+        + SLICE.format(
+            svc="pg",
+            ports="[{name: pg, port: 5432, protocol: TCP}]",
+            eps="[{addresses: [192.0.2.10], conditions: {ready: false, serving: true, "
+            "terminating: true}}, {addresses: [192.0.2.11], conditions: {ready: false, "
+            "serving: false, terminating: true}}]",
+        )
+    )
+    cluster, _ = load(draining)
+    eps = endpoint_set(cluster, svc_of(cluster, "pg"))
+    assert eps.draining and [b.id for b in eps.backends] == ["192.0.2.10"]
+    assert [who for who, _ in eps.left_out] == ["192.0.2.11"]
+    assert reach(draining, "pg", 5432).allowed
+    # With a ready address, the terminating one is only a fallback.
+    with_ready = draining.replace(
+        "endpoints: [{addresses: [192.0.2.10]",
+        "endpoints: [{addresses: [192.0.2.9]}, {addresses: [192.0.2.10]",
+    )
+    cluster, _ = load(with_ready)
+    eps = endpoint_set(cluster, svc_of(cluster, "pg"))
+    assert not eps.draining and [b.id for b in eps.backends] == ["192.0.2.9"]
+    assert [b.id for b in eps.fallback] == ["192.0.2.10"]

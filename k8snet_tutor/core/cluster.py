@@ -151,6 +151,9 @@ class EndpointAddress:
     ip: str
     ready: bool = True
     target: str | None = None  # "ns/name" of the Pod named by `targetRef`, if any
+    # Not ready, but terminating and still serving (an EndpointSlice's conditions): the
+    # proxy's fallback while no address is ready.
+    serving_terminating: bool = False
 
 
 @dataclass(frozen=True)
@@ -746,7 +749,15 @@ def _endpoint_groups(obj: dict[str, Any], origin: Origin) -> list[EndpointGroup]
                 continue
             cond = ep.get("conditions")
             ready = not (isinstance(cond, dict) and cond.get("ready") is False)
-            addresses.append(EndpointAddress(ips[0], ready, _target_pod(ep.get("targetRef"), ns)))
+            draining = (
+                not ready
+                and isinstance(cond, dict)
+                and cond.get("terminating") is True
+                and cond.get("serving") is True
+            )
+            addresses.append(
+                EndpointAddress(ips[0], ready, _target_pod(ep.get("targetRef"), ns), draining)
+            )
         out.append(
             EndpointGroup(
                 "EndpointSlice", ns, name, labels.get(SERVICE_NAME_LABEL, ""),

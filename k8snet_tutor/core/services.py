@@ -148,6 +148,7 @@ def endpoint_set(cluster: Cluster, service: Service) -> EndpointSet:
     by_id = {p.id: p for p in cluster.pods}
     by_ip = {p.ip: p for p in cluster.pods if p.ip}
     seen: set[tuple[str, tuple[EndpointPort, ...]]] = set()
+    spare: list[Backend] = []  # terminating addresses that still serve
     for group in cluster.endpoint_groups:
         if group.service_id != service.id or not group.service or group.address_type == "FQDN":
             continue
@@ -160,6 +161,8 @@ def endpoint_set(cluster: Cluster, service: Service) -> EndpointSet:
                 member = by_ip.get(addr.ip)
             who = member.id if member is not None else addr.ip
             if not addr.ready:
+                if addr.serving_terminating:
+                    spare.append(Backend(member, addr.ip, group.ports, label))
                 out.left_out.append((who, f"{label} marks it not ready"))
                 continue
             key = (addr.ip, group.ports)
@@ -167,6 +170,13 @@ def endpoint_set(cluster: Cluster, service: Service) -> EndpointSet:
                 continue
             seen.add(key)
             out.backends.append(Backend(member, addr.ip, group.ports, label))
+    if spare and not out.backends:
+        out.draining = True
+        names = {b.id for b in spare}
+        out.left_out = [(who, why) for who, why in out.left_out if who not in names]
+        out.backends = spare
+    else:
+        out.fallback = spare
     return out
 
 
