@@ -919,3 +919,21 @@ def test_slice_addresses_terminating_and_serving_are_the_fallback() -> None:
     eps = endpoint_set(cluster, svc_of(cluster, "pg"))
     assert not eps.draining and [b.id for b in eps.backends] == ["192.0.2.9"]
     assert [b.id for b in eps.fallback] == ["192.0.2.10"]
+
+
+def test_internal_traffic_policy_local_finds_the_node_from_host_ip() -> None:
+    """A pod known only by `status.hostIP` runs on the node with that address."""
+    node_a = (
+        "---\napiVersion: v1\nkind: Node\nmetadata: {name: node-a}\n"
+        "status: {addresses: [{type: InternalIP, address: 10.1.0.1}]}\n---\n"
+    )
+    client_by_ip = CLIENT + "status: {phase: Running, hostIP: 10.1.0.1}\n"
+    text = (
+        node_a
+        + client_by_ip
+        + db_pod("db-a", spec_extra="nodeName: node-a, ")
+        + db_pod("db-b", spec_extra="nodeName: node-b, ")
+        + LOCAL_SVC
+    )
+    v = reach(text, "db", 80)
+    assert [e.pod.id for e in v.endpoints] == ["shop/db-a"] and "on node-a" in v.text()

@@ -96,6 +96,7 @@ class Evaluator:
         self.cluster = cluster
         self.mode: IPBlockMode = ipblocks
         self.extra_externals: tuple[str, ...] = tuple(externals)
+        self._node_by_address: dict[str, str] | None = None
         self.pods: list[Pod] = list(cluster.pods)
         self.policies: list[NetworkPolicy] = list(cluster.policies)
         self._pod_index = {p.id: i for i, p in enumerate(self.pods)}
@@ -510,6 +511,17 @@ class Evaluator:
         """(policies isolating the pod for ingress, for egress)."""
         c = self.class_of[self._pod_index[pod.id]]
         return list(self.in_policies[c]), list(self.eg_policies[c])
+
+    def node_of(self, pod: Pod) -> str | None:
+        """The node a pod runs on: `spec.nodeName`, else the node its `status.hostIP` belongs
+        to (a Node object's address, or the address itself); None when the input says neither."""
+        if pod.node is not None:
+            return pod.node
+        if pod.host_ip is None:
+            return None
+        if self._node_by_address is None:
+            self._node_by_address = {a: n for n, a in self.cluster.node_addresses()}
+        return self._node_by_address.get(pod.host_ip, pod.host_ip)
 
     def external_for_address(self, text: str, *, as_source: bool) -> External:
         """The external peer for an address or CIDR typed by a user.

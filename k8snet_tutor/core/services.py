@@ -702,9 +702,9 @@ def reach_service(
         return verdict
     sources = seen_sources(src, p.nat_sources)
     targets = p.targets
-    choice = local_choice(service, src, p.targets, p.fallback, lambda t: t.endpoint)
+    choice = local_choice(ev, service, src, p.targets, p.fallback, lambda t: t.endpoint)
     if service.internal_traffic_policy == "Local" and isinstance(src, Pod) and not service.headless:
-        verdict.notes.append(_internal_policy_note(src, choice))
+        verdict.notes.append(_internal_policy_note(src, ev.node_of(src), choice))
         if choice is not None:
             targets = choice[0]
             if not targets:
@@ -777,28 +777,37 @@ def _entry_node_note(
 
 
 def node_local_mask(
-    service: Service, client: Pod | External, endpoints: list[Pod | External]
+    ev: Evaluator, service: Service, client: Pod | External, endpoints: list[Pod | External]
 ) -> list[bool] | None:
     """internalTrafficPolicy Local: which endpoints a client in the cluster may be sent to
     (those on its own node). None when the rule does not apply or the input does not say
     where the client and every endpoint run (then every endpoint is evaluated)."""
     if service.internal_traffic_policy != "Local" or service.headless:
         return None
-    if not isinstance(client, Pod) or client.node is None:
+    if not isinstance(client, Pod):
         return None
-    if not all(isinstance(e, Pod) and e.node is not None for e in endpoints):
+    home = ev.node_of(client)
+    if home is None:
         return None
-    return [isinstance(e, Pod) and e.node == client.node for e in endpoints]
+    nodes = [ev.node_of(e) if isinstance(e, Pod) else None for e in endpoints]
+    if any(n is None for n in nodes):
+        return None
+    return [n == home for n in nodes]
 
 
 def local_choice(
-    service: Service, client: Pod | External, targets: list[T], fallback: list[T], endpoint: Callable[[T], Pod | External]
+    ev: Evaluator,
+    service: Service,
+    client: Pod | External,
+    targets: list[T],
+    fallback: list[T],
+    endpoint: Callable[[T], Pod | External],
 ) -> tuple[list[T], bool] | None:
     """internalTrafficPolicy Local: the targets on the client's node, else (no Ready one
     there) its terminating ones that still pass readiness; the flag says the fallback was
     used. None when every target is evaluated (see `node_local_mask`)."""
     every = [*targets, *fallback]
-    mask = node_local_mask(service, client, [endpoint(t) for t in every])
+    mask = node_local_mask(ev, service, client, [endpoint(t) for t in every])
     if mask is None:
         return None
     local = [t for t, keep in zip(targets, mask, strict=False) if keep]
@@ -808,7 +817,9 @@ def local_choice(
     return spare, bool(spare)
 
 
-def _internal_policy_note(client: Pod, choice: tuple[list[Target], bool] | None) -> str:
+def _internal_policy_note(
+    client: Pod, home: str | None, choice: tuple[list[Target], bool] | None
+) -> str:
     head = (
         "internalTrafficPolicy Local: the proxy sends a client's connection only to endpoints "
         "on the client's own node, never to another node"
@@ -816,17 +827,17 @@ def _internal_policy_note(client: Pod, choice: tuple[list[Target], bool] | None)
     if choice is None:
         return (
             f"{head}. The input does not say which node {client.id} or every endpoint runs "
-            "on (spec.nodeName), so every endpoint is evaluated here."
+            "on (spec.nodeName or status.hostIP), so every endpoint is evaluated here."
         )
     kept = [t.endpoint.id for t in choice[0]]
     if not kept:
-        return f"{head}; {client.id} runs on {client.node}, where no endpoint runs."
+        return f"{head}; {client.id} runs on {home}, where no endpoint runs."
     if choice[1]:
         return (
-            f"{head}; on {client.node}, {client.id}'s node, no endpoint is Ready, so it falls "
+            f"{head}; on {home}, {client.id}'s node, no endpoint is Ready, so it falls "
             f"back to the terminating ones that still pass readiness there: {', '.join(kept)}."
         )
-    return f"{head}; on {client.node}, {client.id}'s node, that is {', '.join(kept)}."
+    return f"{head}; on {home}, {client.id}'s node, that is {', '.join(kept)}."
 
 
 def _nat_endpoint_verdict(

@@ -103,7 +103,7 @@ def reach_of(ev: Evaluator, src: Endpoint, targets: ServiceTargets) -> Reach:
     seen = [who for _, who in seen_sources(src, targets.nat_sources)]
     chosen = targets.targets
     choice = local_choice(
-        targets.service, src, list(chosen), list(targets.fallback), lambda t: t[0]
+        ev, targets.service, src, list(chosen), list(targets.fallback), lambda t: t[0]
     )
     if choice is not None:  # internalTrafficPolicy Local: the client's node's endpoints only
         chosen = tuple(choice[0])
