@@ -630,6 +630,8 @@ def _service_from(obj: dict[str, Any], origin: Origin) -> Service:
     if svc_type in ("NodePort", "LoadBalancer"):
         raw_policy = spec.get("externalTrafficPolicy")
         policy = raw_policy if raw_policy in ("Cluster", "Local") else "Cluster"
+    ranges = spec.get("loadBalancerSourceRanges")
+    ranges = ranges if isinstance(ranges, list) else []
     affinity = spec.get("sessionAffinity")
     affinity = affinity if affinity in ("None", "ClientIP") else "None"
     timeout: int | None = None
@@ -658,11 +660,7 @@ def _service_from(obj: dict[str, Any], origin: Origin) -> Service:
         else "Cluster",
         session_affinity=affinity,
         session_affinity_timeout=timeout,
-        lb_source_ranges=tuple(
-            str(r) for r in ranges if isinstance(r, str) and r
-        )
-        if isinstance(ranges := spec.get("loadBalancerSourceRanges"), list)
-        else (),
+        lb_source_ranges=tuple(r for r in ranges if isinstance(r, str) and r),
     )
 
 

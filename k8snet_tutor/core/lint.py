@@ -374,7 +374,6 @@ def _address_rule(
         for sp in svc.ports
         if (number := target_port(sp, pod)) is not None
     }
-    found: tuple[NetworkPolicy, int, IPBlock] | None = None
     for number, protocol in sorted(ports):
         rules = [
             (pol, index, rule)
@@ -382,13 +381,16 @@ def _address_rule(
             for index, rule in enumerate(pol.ingress)
             if ports_connections(rule.ports, pod).allows(number, protocol)
         ]
-        if any(not rule.peers or any(_everywhere(p.ip_block) for p in rule.peers) for _, _, rule in rules):
+        if any(
+            not rule.peers or any(_everywhere(p.ip_block) for p in rule.peers)
+            for _, _, rule in rules
+        ):
             continue  # every source gets in on this port: the node's address too
         for pol, index, rule in rules:
             block = next((p.ip_block for p in rule.peers if p.ip_block is not None), None)
-            if block is not None and found is None:
-                found = (pol, index, block)
-    return found
+            if block is not None:
+                return pol, index, block
+    return None
 
 
 def _everywhere(block: IPBlock | None) -> bool:

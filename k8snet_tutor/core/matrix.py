@@ -297,30 +297,26 @@ def table(
     as columns (a pod's egress to them) and as rows (their connections into the pods)."""
     ev = matrix.evaluator
     texts = list(ev.extra_externals) if externals else []
-    ids = [n.id for n in matrix.nodes] + texts
 
-    def cell(conn: ConnectionSet, pod: Pod | None) -> str:
-        if probe is None:
-            return str(conn)
-        return "allowed" if probe_allowed(conn, probe, pod) else "denied"
+    def address(text: str, *, as_source: bool) -> Node:
+        return Node(text, text, None, external=ev.external_for_address(text, as_source=as_source))
 
-    outward = [ev.external_for_address(t, as_source=False) for t in texts]
-    inward = [ev.external_for_address(t, as_source=True) for t in texts]
+    sources = [*matrix.nodes, *(address(t, as_source=True) for t in texts)]
+    destinations = [*matrix.nodes, *(address(t, as_source=False) for t in texts)]
     rows = []
-    for src in matrix.nodes:
+    for src in sources:
         row = [src.id]
-        for dst in matrix.nodes:
-            row.append(cell(matrix.connections(src, dst), dst.pod))
-        for ext in outward:
-            row.append(cell(ev.connections_to_external(src.pod, ext), None) if src.pod else NOT_APPLICABLE)
+        for dst in destinations:
+            if src.is_external and dst.is_external:
+                row.append(NOT_APPLICABLE)
+                continue
+            conn = matrix.connections(src, dst)
+            if probe is None:
+                row.append(str(conn))
+            else:
+                row.append("allowed" if probe_allowed(conn, probe, dst.pod) else "denied")
         rows.append(row)
-    for text, ext in zip(texts, inward, strict=True):
-        row = [text]
-        for dst in matrix.nodes:
-            row.append(cell(ev.connections_from_external(ext, dst.pod), dst.pod) if dst.pod else NOT_APPLICABLE)
-        row.extend(NOT_APPLICABLE for _ in texts)
-        rows.append(row)
-    return ids, rows
+    return [n.id for n in destinations], rows
 
 
 def to_csv(matrix: Matrix, probe: PortProbe | None = None) -> str:

@@ -650,8 +650,9 @@ def seen_sources(
     client: Pod | External, nat_sources: tuple[tuple[str, External], ...]
 ) -> list[tuple[str | None, Pod | External]]:
     """Who the endpoints see a connection from `client` come from: the client itself, or
-    (source NAT) each node it may enter by, of the client's address family where there are
-    such nodes. `(None, client)` for the client itself, else `(node name, node address)`."""
+    (source NAT) each node it may enter by, of the client's address family (none of that
+    family given: the client itself). `(None, client)` for the client itself, else
+    `(node name, node address)`."""
     if not nat_sources or not isinstance(client, External):
         return [(None, client)]
     v6 = client.lo >= V6_OFFSET
@@ -703,7 +704,7 @@ def reach_service(
     sources = seen_sources(src, p.nat_sources)
     targets = p.targets
     choice = local_choice(ev, service, src, p.targets, p.fallback, lambda t: t.endpoint)
-    if service.internal_traffic_policy == "Local" and isinstance(src, Pod) and not service.headless:
+    if isinstance(src, Pod) and node_local_applies(service, src):
         verdict.notes.append(_internal_policy_note(src, ev.node_of(src), choice))
         if choice is not None:
             targets = choice[0]
@@ -776,15 +777,21 @@ def _entry_node_note(
         )
 
 
-def node_local_mask(
+def node_local_applies(service: Service, client: Pod | External) -> bool:
+    """internalTrafficPolicy Local governs this connection: a pod's, through a Service with
+    a virtual IP (a headless Service has no proxy)."""
+    return service.internal_traffic_policy == "Local" and not service.headless and isinstance(
+        client, Pod
+    )
+
+
+def _node_local_mask(
     ev: Evaluator, service: Service, client: Pod | External, endpoints: list[Pod | External]
 ) -> list[bool] | None:
     """internalTrafficPolicy Local: which endpoints a client in the cluster may be sent to
     (those on its own node). None when the rule does not apply or the input does not say
     where the client and every endpoint run (then every endpoint is evaluated)."""
-    if service.internal_traffic_policy != "Local" or service.headless:
-        return None
-    if not isinstance(client, Pod):
+    if not isinstance(client, Pod) or not node_local_applies(service, client):
         return None
     home = ev.node_of(client)
     if home is None:
@@ -805,9 +812,9 @@ def local_choice(
 ) -> tuple[list[T], bool] | None:
     """internalTrafficPolicy Local: the targets on the client's node, else (no Ready one
     there) its terminating ones that still pass readiness; the flag says the fallback was
-    used. None when every target is evaluated (see `node_local_mask`)."""
+    used. None when every target is evaluated (see `_node_local_mask`)."""
     every = [*targets, *fallback]
-    mask = node_local_mask(ev, service, client, [endpoint(t) for t in every])
+    mask = _node_local_mask(ev, service, client, [endpoint(t) for t in every])
     if mask is None:
         return None
     local = [t for t, keep in zip(targets, mask, strict=False) if keep]
